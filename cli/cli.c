@@ -1,0 +1,175 @@
+/* Program-side helpers: shared options, one-line messages, exit statuses, output. */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "cli.h"
+
+void cli_init(cli_common *c, const char *prog, const char *usage)
+{
+    memset(c, 0, sizeof *c);
+    c->prog = prog;
+    c->usage = usage;
+    c->bw = "scott";
+    signal(SIGPIPE, SIG_DFL);  /* a closed pipe ends the program quietly */
+    setlocale(LC_NUMERIC, "C");
+}
+
+_Noreturn void cli_die(const cli_common *c, const gfd_err *err)
+{
+    fprintf(stderr, "%s: %s\n", c->prog, err->msg);
+    exit(gfd_exit_status(err->code));
+}
+
+_Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try '%s --help')\n", c->prog);
+    exit(2);
+}
+
+void cli_info(const cli_common *c, const char *fmt, ...)
+{
+    if (!c->verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || errno || !isfinite(v))
+        cli_usage_error(c, "%s: '%s' is not a number", opt, arg);
+    if (v < lo || v > hi)
+        cli_usage_error(c, "%s: %s is out of range [%g, %g]", opt, arg, lo, hi);
+    return v;
+}
+
+long cli_long(const cli_common *c, const char *opt, const char *arg, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || errno)
+        cli_usage_error(c, "%s: '%s' is not a whole number", opt, arg);
+    if (v < lo || v > hi)
+        cli_usage_error(c, "%s: %s is out of range [%ld, %ld]", opt, arg, lo, hi);
+    return v;
+}
+
+static gfd_format parse_format(const cli_common *c, const char *arg)
+{
+    if (!strcmp(arg, "csv"))
+        return GFD_FMT_CSV;
+    if (!strcmp(arg, "npy"))
+        return GFD_FMT_NPY;
+    cli_usage_error(c, "-F: unknown format '%s' (csv or npy)", arg);
+}
+
+static uint64_t parse_seed(const cli_common *c, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (end == arg || *end || errno || *arg == '-')
+        cli_usage_error(c, "-s: '%s' is not a seed (a whole number from 0 to 2^64-1)", arg);
+    return v;
+}
+
+int cli_common_option(cli_common *c, int opt, const char *arg, const char *help)
+{
+    switch (opt) {
+    case 'o': c->out = strcmp(arg, "-") ? arg : NULL; return 1;
+    case 'F': c->fmt = parse_format(c, arg); return 1;
+    case 'z': c->gz = 1; return 1;
+    case 's': c->seed = parse_seed(c, arg); return 1;
+    case 'j': c->threads = (int)cli_long(c, "-j", arg, 1, 4096); return 1;
+    case 'b': c->bw = arg; return 1;
+    case 'q': c->quiet = 1; c->verbose = 0; return 1;
+    case 'v': c->verbose = 1; c->quiet = 0; return 1;
+    case 'h': fputs(help, stdout); exit(0);
+    case CLI_OPT_VERSION: printf("%s (gfd) %s\n", c->prog, GFD_VERSION); exit(0);
+    default: return 0;
+    }
+}
+
+int cli_getopt(cli_common *c, int argc, char **argv, const char *shorts,
+               const struct option *longs)
+{
+    char spec[128];
+    snprintf(spec, sizeof spec, ":%s", shorts);  /* ':' first: we word the errors */
+    opterr = 0;
+    int opt = getopt_long(argc, argv, spec, longs, NULL);
+    const char *word = argv[optind - 1];
+    if (opt == '?' && optopt)
+        cli_usage_error(c, "unknown option '-%c'", optopt);
+    if (opt == '?')
+        cli_usage_error(c, "unknown option '%s'", word);
+    if (opt == ':')
+        cli_usage_error(c, "option '%s' needs a value", optopt ? (char[]){'-', (char)optopt, 0} : word);
+    return opt;
+}
+
+void cli_apply(const cli_common *c)
+{
+#ifdef _OPENMP
+    if (c->threads > 0)
+        omp_set_num_threads(c->threads);
+#endif
+}
+
+void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt)
+{
+    gfd_err err;
+    if (gfd_read_cloud(path, out, fmt, &err) < 0)
+        cli_die(c, &err);
+}
+
+gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
+{
+    int gz = c->gz;
+    gfd_format fmt = GFD_FMT_NONE;
+    if (c->out) {
+        int name_gz = 0;
+        fmt = gfd_format_from_name(c->out, &name_gz);
+        gz |= name_gz;
+    }
+    if (!fmt)
+        fmt = c->fmt ? c->fmt : input_fmt ? input_fmt : GFD_FMT_CSV;
+    gfd_err err;
+    gfd_writer *w = gfd_writer_open(c->out, fmt, gz, &err);
+    if (!w)
+        cli_die(c, &err);
+    return w;
+}
+
+void cli_write(const cli_common *c, gfd_format input_fmt, const gfd_cloud *cloud)
+{
+    gfd_err err;
+    gfd_writer *w = cli_open_output(c, input_fmt);
+    if (gfd_writer_put(w, cloud, &err) < 0) {
+        gfd_writer_abort(w);
+        cli_die(c, &err);
+    }
+    if (gfd_writer_commit(w, &err) < 0)
+        cli_die(c, &err);
+}

@@ -1,0 +1,61 @@
+/* Program-side helpers shared by cmd/: the shared options of CLI.md, messages and exit
+ * statuses, output selection. Only cmd/ and cli/ print or exit; lib/ never does. */
+#ifndef GFD_CLI_H
+#define GFD_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "../lib/gfd.h"
+
+typedef struct {
+    const char *prog;       /* "gfd-kde": the prefix of every message */
+    const char *usage;      /* the synopsis line(s) of --help */
+    const char *out;        /* -o FILE, NULL for stdout */
+    gfd_format fmt;         /* -F csv|npy, GFD_FMT_NONE when not given */
+    int gz;                 /* -z */
+    uint64_t seed;          /* -s SEED (default 0) */
+    int threads;            /* -j N, 0 for all cores */
+    const char *bw;         /* -b scott|silverman|median|NUMBER */
+    int verbose, quiet;     /* -v, -q */
+} cli_common;
+
+/* getopt_long entries and short letters of the shared options; append to a program's own. */
+#define CLI_COMMON_SHORT "o:F:zs:j:b:qvh"
+#define CLI_OPT_VERSION 0x1000
+#define CLI_COMMON_LONG                                                              \
+    {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, 'F'},   \
+    {"gzip", no_argument, 0, 'z'}, {"seed", required_argument, 0, 's'},             \
+    {"threads", required_argument, 0, 'j'}, {"bandwidth", required_argument, 0, 'b'}, \
+    {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},               \
+    {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, CLI_OPT_VERSION}
+
+void cli_init(cli_common *c, const char *prog, const char *usage);
+/* Handles a shared option: returns 1 if opt was one, 0 if not; exits 2 on a bad value
+ * and 0 after --help/--version. `help` is the full help text printed by -h. */
+int cli_common_option(cli_common *c, int opt, const char *arg, const char *help);
+/* getopt_long with one-line errors (exit 2) for unknown options and missing values. */
+int cli_getopt(cli_common *c, int argc, char **argv, const char *shorts,
+               const struct option *longs);
+/* Applies -j (thread count) once options are parsed. */
+void cli_apply(const cli_common *c);
+
+_Noreturn void cli_die(const cli_common *c, const gfd_err *err);
+/* One line: "prog: message (try 'prog --help')", exit 2. */
+_Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_info(const cli_common *c, const char *fmt, ...)  /* stderr, only with -v */
+    __attribute__((format(printf, 2, 3)));
+
+/* Number parsing for option values: exits 2 naming the option on bad text/range. */
+double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi);
+long cli_long(const cli_common *c, const char *opt, const char *arg, long lo, long hi);
+
+/* Reads one cloud or dies with the library's message. */
+void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt);
+/* Output format per CLI.md: from -o's name, else -F, else `input_fmt`, else CSV. */
+gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt);
+/* Opens, writes one cloud, commits; dies (leaving no file) on failure. */
+void cli_write(const cli_common *c, gfd_format input_fmt, const gfd_cloud *cloud);
+
+#endif

@@ -1,0 +1,143 @@
+/* gfd-kde: log-density (or score) of the KDE of targets Y at query points Q (MATH §2).
+ * Options and files only; the math is lib/kde.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+
+#define USAGE "gfd-kde -t Y [-b BW] [--kernel gauss|laplace] [--score] [--exclude-self] [Q]"
+
+static const char HELP[] =
+    "Usage: " USAGE "\n"
+    "Writes log p_h(q) for every row q of Q (standard input by default), where p_h is the\n"
+    "kernel density estimate of the target points Y; with --score the d columns of\n"
+    "grad log p_h(q) instead.\n"
+    "\n"
+    "  -t, --targets FILE    the target points Y (required)\n"
+    "  -b, --bandwidth BW    scott (default), silverman, median or a positive number\n"
+    "  -k, --kernel K        gauss (default) or laplace (h is its temperature tau)\n"
+    "      --score           write grad log p_h (gauss kernel)\n"
+    "      --exclude-self    leave-one-out: Q is Y (the default Q then), each row left out\n"
+    "      --print-bandwidth print the bandwidth chosen from Y and exit\n"
+    "  -s, --seed SEED       seed of the median rule's subset (default 0)\n"
+    "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
+    "  -o, --output FILE     output file (.csv or .npy, optionally .gz), written atomically\n"
+    "  -F, --format FMT      csv or npy, when -o does not say (default: the format of Q)\n"
+    "  -z, --gzip            gzip the output\n"
+    "  -v, --verbose         print the bandwidth and sizes on standard error\n"
+    "  -q, --quiet           no messages but errors\n"
+    "  -h, --help            this help\n"
+    "      --version         version\n";
+
+enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW };
+
+typedef struct {
+    cli_common c;
+    const char *targets, *queries;
+    gfd_kernel kernel;
+    int score, exclude_self, print_bw;
+} opts;
+
+static gfd_kernel parse_kernel(const cli_common *c, const char *arg)
+{
+    if (!strcmp(arg, "gauss"))
+        return GFD_KERNEL_GAUSS;
+    if (!strcmp(arg, "laplace"))
+        return GFD_KERNEL_LAPLACE;
+    cli_usage_error(c, "--kernel: unknown kernel '%s' (gauss or laplace)", arg);
+}
+
+static opts parse(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"targets", required_argument, 0, 't'}, {"kernel", required_argument, 0, 'k'},
+        {"score", no_argument, 0, OPT_SCORE}, {"exclude-self", no_argument, 0, OPT_EXCLUDE_SELF},
+        {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, CLI_COMMON_LONG, {0, 0, 0, 0}};
+    opts o = {.kernel = GFD_KERNEL_GAUSS};
+    cli_init(&o.c, "gfd-kde", USAGE);
+    int opt;
+    while ((opt = cli_getopt(&o.c, argc, argv, "t:k:" CLI_COMMON_SHORT, longs)) != -1) {
+        if (cli_common_option(&o.c, opt, optarg, HELP))
+            continue;
+        switch (opt) {
+        case 't': o.targets = optarg; break;
+        case 'k': o.kernel = parse_kernel(&o.c, optarg); break;
+        case OPT_SCORE: o.score = 1; break;
+        case OPT_EXCLUDE_SELF: o.exclude_self = 1; break;
+        case OPT_PRINT_BW: o.print_bw = 1; break;
+        }
+    }
+    if (!o.targets)
+        cli_usage_error(&o.c, "no targets: -t FILE is required");
+    if (argc - optind > 1)
+        cli_usage_error(&o.c, "one query file expected, got %d", argc - optind);
+    o.queries = optind < argc ? argv[optind] : NULL;
+    if (o.score && o.kernel != GFD_KERNEL_GAUSS)
+        cli_usage_error(&o.c, "--score needs the gauss kernel");
+    cli_apply(&o.c);
+    return o;
+}
+
+static double choose_bandwidth(const opts *o, const gfd_cloud *Y)
+{
+    gfd_err err;
+    gfd_bw_rule rule;
+    double h;
+    if (gfd_bw_parse(o->c.bw, &rule, &err) < 0 || gfd_bw_select(&rule, Y, o->c.seed, &h, &err) < 0)
+        cli_die(&o->c, &err);
+    cli_info(&o->c, "bandwidth %.17g (%s), %zu targets in %zu dimensions",
+             h, gfd_bw_name(rule.kind), Y->n, Y->d);
+    return h;
+}
+
+/* Queries: the file given, or for --exclude-self without one, the targets themselves. */
+static void read_queries(const opts *o, const gfd_cloud *Y, gfd_cloud *Q, gfd_format *fmt)
+{
+    if (o->exclude_self && !o->queries) {
+        *Q = *Y;
+        Q->x = malloc(Y->n * Y->d * sizeof *Q->x);
+        Q->w = NULL;
+        if (!Q->x)
+            cli_die(&o->c, &(gfd_err){GFD_ENOMEM, "out of memory for the queries"});
+        memcpy(Q->x, Y->x, Y->n * Y->d * sizeof *Q->x);
+        return;
+    }
+    const char *name = o->queries ? o->queries : "-";
+    cli_read(&o->c, name, Q, fmt);
+    if (Q->d != Y->d) {
+        gfd_err err;
+        gfd_fail(&err, GFD_EDATA, "%s: %zu columns, but the targets %s have %zu",
+                 strcmp(name, "-") ? name : "stdin", Q->d, o->targets, Y->d);
+        cli_die(&o->c, &err);
+    }
+    if (o->exclude_self && (Q->n != Y->n || memcmp(Q->x, Y->x, Y->n * Y->d * sizeof *Y->x)))
+        cli_usage_error(&o->c, "--exclude-self: the queries must be the targets, row for row");
+}
+
+int main(int argc, char **argv)
+{
+    opts o = parse(argc, argv);
+    gfd_cloud Y, Q, out;
+    gfd_format fmt = GFD_FMT_NONE;
+    gfd_err err;
+    cli_read(&o.c, o.targets, &Y, &fmt);
+    double h = choose_bandwidth(&o, &Y);
+    if (o.print_bw) {
+        printf("%.17g\n", h);
+        return 0;
+    }
+    read_queries(&o, &Y, &Q, &fmt);
+    if (gfd_cloud_alloc(&out, Q.n, o.score ? Q.d : 1, &err) < 0)
+        cli_die(&o.c, &err);
+    double *logp = o.score ? malloc(Q.n * sizeof *logp) : out.x;
+    if (!logp)
+        cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the densities"});
+    if (gfd_kde(&Y, Q.x, Q.n, o.kernel, h, o.exclude_self, logp, o.score ? out.x : NULL, &err) < 0)
+        cli_die(&o.c, &err);
+    cli_write(&o.c, fmt, &out);
+    if (o.score)
+        free(logp);
+    gfd_cloud_free(&out), gfd_cloud_free(&Q), gfd_cloud_free(&Y);
+    return 0;
+}

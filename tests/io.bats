@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# Point-cloud files end to end through tests/iocat (lib/io + cli, as the programs use
+# them): files numpy writes are read exactly, files gfd writes numpy reads exactly
+# (tests/py/io_npy.py compares bit patterns), and every bad input fails with exit 1,
+# one line on stderr naming the file and the line or record, and no output file.
+load helper
+
+: "${GFD_TESTBIN:=$BATS_TEST_DIRNAME/../build/tests}"
+iocat() { "$GFD_TESTBIN/iocat" "$@"; }
+
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+# fails_cleanly PATTERN INPUT [OPTIONS...]: exit 1, one stderr line holding PATTERN,
+# nothing on stdout, no out.npy (nor its temporary file) left behind.
+fails_cleanly() {
+    local pattern=$1
+    shift
+    expect_fail 1 "$pattern" iocat -o out.npy "$@"
+    [ "${#stderr_lines[@]}" -eq 1 ] || { echo "stderr has ${#stderr_lines[@]} lines: $stderr"; return 1; }
+    [ -z "$(find . -name 'out.npy*')" ] || { echo "output left behind: $(ls)"; return 1; }
+}
+
+@test "io: numpy.save '<f8' is read exactly and written back as numpy reads it" {
+    py io_npy.py make f8 in.npy
+    iocat -o out.npy in.npy
+    py io_npy.py same in.npy out.npy
+}
+
+@test "io: numpy '<f4' is widened exactly to float64" {
+    py io_npy.py make f4 in.npy
+    iocat -o out.npy in.npy
+    py io_npy.py same in.npy out.npy
+}
+
+@test "io: a version 2.0 header (write_array version=(2,0)) and 1000 columns" {
+    py io_npy.py make v2 v2.npy
+    iocat -o out.npy v2.npy
+    py io_npy.py same v2.npy out.npy
+    py io_npy.py make wide wide.npy
+    iocat -o out.csv wide.npy
+    py io_npy.py csv out.csv wide.npy
+}
+
+@test "io: gzip is detected from the bytes and -o NAME.gz writes gzip" {
+    py io_npy.py make f8 in.npy.gz
+    cp in.npy.gz renamed.csv
+    iocat -o out.npy.gz renamed.csv
+    [ "$(head -c 2 out.npy.gz | od -An -tx1 | tr -d ' ')" = 1f8b ]
+    py io_npy.py same in.npy.gz out.npy.gz
+}
+
+@test "io: frames written by numpy back to back are copied frame by frame" {
+    py io_npy.py make frames in.npy.gz
+    iocat --frames -o out.npy.gz in.npy.gz
+    py io_npy.py same in.npy.gz out.npy.gz
+    iocat --frames in.npy.gz > piped
+    py io_npy.py same in.npy.gz piped
+}
+
+@test "io: one-cloud readers reject a second frame" {
+    py io_npy.py make frames in.npy
+    fails_cleanly "in.npy: more than one frame (use a trajectory tool)" in.npy
+}
+
+@test "io: CSV frames are separated by two blank lines, comments before each" {
+    py io_npy.py make frames in.npy
+    iocat --frames --comment "frame" -o out.csv in.npy
+    [ "$(grep -c '^# frame$' out.csv)" -eq 3 ]
+    [ "$(grep -c '^$' out.csv)" -eq 4 ]
+    [ "$(sed -n 7,9p out.csv | tr '\n' '|')" = "||# frame|" ]
+}
+
+@test "io: npy -> CSV is exact (%.17g) and CSV -> npy gives the same bits" {
+    py io_npy.py make f8 in.npy
+    iocat -o out.csv in.npy
+    py io_npy.py csv out.csv in.npy
+    iocat -o back.npy out.csv
+    py io_npy.py same in.npy back.npy
+}
+
+@test "io: output format: from the name, else -F, else the input's; pipes keep it" {
+    py io_npy.py make f8 in.npy
+    iocat < in.npy > piped
+    py io_npy.py same in.npy piped
+    iocat -F csv - < in.npy > piped.csv
+    py io_npy.py csv piped.csv in.npy
+    iocat -z < in.npy > piped.gz
+    py io_npy.py same in.npy piped.gz
+    iocat -F csv -o named.npy in.npy
+    py io_npy.py same in.npy named.npy
+}
+
+@test "io: CSV with comments, a header, spaces, tabs and CRLF" {
+    printf '# made by hand\nx, y\r\n 1 ,2\r\n\n3\t4\n# end\n' > in.csv
+    run iocat in.csv
+    [ "$status" -eq 0 ]
+    [ "$output" = $'1,2\n3,4' ]
+}
+
+@test "io: bad CSV: column count, text, NaN/Inf, empty" {
+    printf '1,2\n3,4\n5,6,7\n' > cols.csv
+    fails_cleanly "cols.csv:3: expected 2 columns, found 3" cols.csv
+    printf 'x,y\n1,2\n3,abc\n' > text.csv
+    fails_cleanly "text.csv:3: column 2: 'abc' is not a number" text.csv
+    printf '1,2\nnan,4\n' > nan.csv
+    fails_cleanly "nan.csv:2: column 1: 'nan' is not finite" nan.csv
+    printf '1,2\n3,-inf\n' > inf.csv
+    fails_cleanly "inf.csv:2: column 2: '-inf' is not finite" inf.csv
+    : > empty.csv
+    fails_cleanly "empty.csv: empty input" empty.csv
+    printf '# nothing\nx,y\n' > nopoints.csv
+    fails_cleanly "nopoints.csv: no points" nopoints.csv
+    printf '1,2\n3,4\n5\n' | gzip > cols.csv.gz
+    fails_cleanly "stdin:3: expected 2 columns, found 1" - < cols.csv.gz
+}
+
+@test "io: truncated gzip fails naming the file" {
+    seq 1 5000 | gzip > whole.csv.gz
+    head -c 4000 whole.csv.gz > cut.csv.gz
+    fails_cleanly "cut.csv.gz: truncated gzip data" cut.csv.gz
+}
+
+@test "io: truncated .npy: header, data, and a header claiming 10^12 rows" {
+    py io_npy.py make cut-header h.npy
+    fails_cleanly "h.npy: truncated .npy header" h.npy
+    py io_npy.py make cut-data d.npy
+    fails_cleanly "d.npy: truncated: header claims 4 rows, data ends after 3 rows" d.npy
+    py io_npy.py make lie lie.npy.gz
+    fails_cleanly "lie.npy.gz: truncated: header claims 1000000000000 rows, data ends after 4 rows" lie.npy.gz
+}
+
+@test "io: unsupported .npy arrays: big-endian, Fortran order, 3-D, 1-D, <i4, 0 rows" {
+    py io_npy.py make big-endian be.npy
+    fails_cleanly "be.npy: big-endian dtype '>f8' is not supported" be.npy
+    py io_npy.py make fortran f.npy
+    fails_cleanly "f.npy: Fortran-order arrays are not supported" f.npy
+    py io_npy.py make 3d 3d.npy
+    fails_cleanly "3d.npy: shape (2, 3, 2) is not 2-D" 3d.npy
+    py io_npy.py make 1d 1d.npy
+    fails_cleanly "1d.npy: shape (5,) is not 2-D" 1d.npy
+    py io_npy.py make i4 i4.npy
+    fails_cleanly "i4.npy: dtype '<i4' is not supported" i4.npy
+    py io_npy.py make no-rows z.npy
+    fails_cleanly "z.npy: no points" z.npy
+}
+
+@test "io: NaN/Inf in .npy data name the row and column (and the frame)" {
+    py io_npy.py make nan nan.npy
+    fails_cleanly "nan.npy: row 3, column 2: nan" nan.npy
+    py io_npy.py make inf inf.npy
+    fails_cleanly "inf.npy: row 4, column 1: -inf" inf.npy
+    py io_npy.py make frame2-nan fr.npy.gz
+    fails_cleanly "fr.npy.gz: frame 2: row 2, column 2: nan" --frames fr.npy.gz
+}
+
+@test "io: write failures: a full disk and a missing directory" {
+    printf '1,2\n' > in.csv
+    expect_fail 1 "stdout: write error: No space left on device" sh -c "'$GFD_TESTBIN/iocat' in.csv > /dev/full"
+    expect_fail 1 "stdout: write error" sh -c "'$GFD_TESTBIN/iocat' -z in.csv > /dev/full"
+    expect_fail 1 "no/dir/out.csv: cannot create" iocat -o no/dir/out.csv in.csv
+}
+
+@test "io: a missing input is an error naming it" {
+    fails_cleanly "missing.csv: cannot open: No such file or directory" missing.csv
+}
+
+@test "an existing non-regular output (a FIFO) is written in place, not replaced" {
+    mkfifo "$BATS_TEST_TMPDIR/fifo"
+    cat "$BATS_TEST_TMPDIR/fifo" > "$BATS_TEST_TMPDIR/got" &
+    gfd-sample -n 3 -s 1 gaussian -o "$BATS_TEST_TMPDIR/fifo"
+    wait
+    [ -p "$BATS_TEST_TMPDIR/fifo" ]
+    [ "$(wc -l < "$BATS_TEST_TMPDIR/got")" -eq 3 ]
+}

@@ -1,0 +1,236 @@
+/* The kernel-sum engine against a direct double loop in long double (the reference
+ * below), for every kernel, bias, self pair, both inner paths (direct d < 32, gemm
+ * d >= 32), tile edges, tiny bandwidths and thread counts. Tolerances in each test. */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/gfd.h"
+#include "../lib/vexp.h"
+#include "unit.h"
+
+static double *random_matrix(gfd_rng *r, size_t n, size_t d, double scale)
+{
+    double *x = malloc(n * d * sizeof *x);
+    for (size_t i = 0; i < n * d; i++)
+        x[i] = scale * gfd_rng_normal(r);
+    return x;
+}
+
+/* The reference: logits, max, sum and weighted sum in long double, one pair at a time. */
+static void naive_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
+                       const double *V, size_t k, const gfd_ksum_spec *sp, double *lse, double *out)
+{
+    long double *l = malloc(m * sizeof *l);
+    for (size_t i = 0; i < n; i++) {
+        long double mx = -INFINITY;
+        for (size_t j = 0; j < m; j++) {
+            long double d2 = 0, dot = 0;
+            for (size_t c = 0; c < d; c++) {
+                long double z = (long double)Q[i * d + c] - R[j * d + c];
+                d2 += z * z;
+                dot += (long double)Q[i * d + c] * R[j * d + c];
+            }
+            long double h = sp->h;
+            l[j] = sp->kernel == GFD_KERNEL_GAUSS ? -d2 / (2 * h * h)
+                 : sp->kernel == GFD_KERNEL_LAPLACE ? -sqrtl(d2) / h : dot / (h * h);
+            if (sp->bias)
+                l[j] += sp->bias[j];
+            if (sp->self && i == j)
+                l[j] += sp->diag;
+            if (sp->floor && l[j] < sp->floor[i])
+                l[j] = sp->floor[i];
+            if (l[j] > mx)
+                mx = l[j];
+        }
+        long double s = 0;
+        for (size_t c = 0; c < k; c++)
+            out[i * k + c] = 0;
+        long double acc[64] = {0};
+        for (size_t j = 0; j < m; j++) {
+            long double e = expl(l[j] - mx);
+            s += e;
+            for (size_t c = 0; c < k; c++)
+                acc[c] += e * V[j * k + c];
+        }
+        lse[i] = (double)(mx + logl(s));
+        for (size_t c = 0; c < k; c++)
+            out[i * k + c] = (double)(acc[c] / s);
+    }
+    free(l);
+}
+
+/* Runs engine and reference on one case; relative tolerance on lse and on out
+ * (out relative to the scale of V, since a mean of signed values can be near 0). */
+static void compare(size_t n, size_t m, size_t d, size_t k, gfd_ksum_spec sp, double tol)
+{
+    gfd_rng r;
+    gfd_rng_seed(&r, 1000 * n + 10 * d + sp.kernel);
+    double *Q = random_matrix(&r, n, d, 1), *R = random_matrix(&r, m, d, 1);
+    double *V = random_matrix(&r, m, k ? k : 1, 1), *bias = NULL, *floor = NULL;
+    if (sp.bias) {
+        bias = random_matrix(&r, m, 1, 1);
+        sp.bias = bias;
+    }
+    if (sp.floor) {  /* floors around the typical logit, so some pairs sit on them */
+        floor = random_matrix(&r, n, 1, 1);
+        for (size_t i = 0; i < n; i++)
+            floor[i] -= 0.5 * (double)d / (sp.h * sp.h);
+        sp.floor = floor;
+    }
+    double *lse = malloc(n * sizeof *lse), *out = malloc(n * (k + 1) * sizeof *out);
+    double *lse0 = malloc(n * sizeof *lse0), *out0 = malloc(n * (k + 1) * sizeof *out0);
+    gfd_err err;
+    CHECK(gfd_ksum(Q, n, R, m, d, V, k, &sp, lse, out, &err) == 0, "%s", err.msg);
+    naive_ksum(Q, n, R, m, d, V, k, &sp, lse0, out0);
+    double worst_l = 0, worst_o = 0;
+    for (size_t i = 0; i < n; i++) {
+        worst_l = fmax(worst_l, fabs(lse[i] - lse0[i]) / fmax(1, fabs(lse0[i])));
+        for (size_t c = 0; c < k; c++)
+            worst_o = fmax(worst_o, fabs(out[i * k + c] - out0[i * k + c]));
+        if (isnan(lse[i]))
+            worst_l = INFINITY;
+    }
+    CHECK(worst_l <= tol, "n=%zu m=%zu d=%zu kernel=%d: lse error %.3g > %.3g", n, m, d, sp.kernel, worst_l, tol);
+    CHECK(worst_o <= tol, "n=%zu m=%zu d=%zu kernel=%d: mean error %.3g > %.3g", n, m, d, sp.kernel, worst_o, tol);
+    free(Q), free(R), free(V), free(bias), free(floor), free(lse), free(out), free(lse0), free(out0);
+}
+
+static void test_exp_accuracy(void)
+{
+    /* against libm exp over [-708, 0]: within 4 ulp relative (2 ^ -50) */
+    double worst = 0;
+    for (int i = 0; i <= 2000000; i++) {
+        double x = -708.0 * i / 2000000.0;
+        worst = fmax(worst, fabs(gfd_exp_nonpos(x) - exp(x)) / exp(x));
+    }
+    CHECK(worst < 9e-16, "worst relative error %.3g", worst);
+    CHECK(gfd_exp_nonpos(-INFINITY) == 0, "exp(-inf) = %g", gfd_exp_nonpos(-INFINITY));
+    CHECK(gfd_exp_nonpos(-800) == 0, "exp(-800) = %g", gfd_exp_nonpos(-800));
+    CHECK(gfd_exp_nonpos(0) == 1, "exp(0) = %.17g", gfd_exp_nonpos(0));
+}
+
+static void test_gauss_direct(void)
+{
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.7};
+    for (size_t d = 1; d <= 5; d += 2)
+        compare(37, 1300, d, d, sp, 1e-13);  /* 1300: tiles of 512 with a ragged end */
+}
+
+static void test_gauss_gemm(void)
+{
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 4.0};
+    compare(130, 700, 40, 40, sp, 1e-11);    /* |q|^2+|r|^2-2q.r: cancellation costs digits */
+    compare(65, 300, 64, 3, sp, 1e-11);
+}
+
+static void test_laplace_and_vmf(void)
+{
+    gfd_ksum_spec lap = {.kernel = GFD_KERNEL_LAPLACE, .h = 0.5};
+    compare(20, 900, 2, 2, lap, 1e-13);
+    compare(70, 300, 33, 5, lap, 1e-11);
+    gfd_ksum_spec vmf = {.kernel = GFD_KERNEL_VMF, .h = 0.8};
+    compare(20, 900, 3, 3, vmf, 1e-13);
+    compare(70, 300, 32, 32, vmf, 1e-11);
+}
+
+static void test_bias_and_self(void)
+{
+    double one = 1;  /* a non-NULL marker: compare() fills in random biases */
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.3, .bias = &one, .self = 1, .diag = -2.5};
+    compare(40, 40, 2, 2, sp, 1e-13);
+    compare(40, 40, 40, 2, sp, 1e-11);
+}
+
+static void test_exclude_self(void)
+{
+    /* diag = -inf: leave-one-out; a single reference then has no terms: lse -inf, mean 0 */
+    double q[2] = {0.5, -1}, lse, out[2];
+    gfd_err err;
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 1, .self = 1, .diag = -INFINITY};
+    CHECK(gfd_ksum(q, 1, q, 1, 2, q, 2, &sp, &lse, out, &err) == 0, "%s", err.msg);
+    CHECK(lse == -INFINITY && out[0] == 0 && out[1] == 0, "lse %g out %g %g", lse, out[0], out[1]);
+    sp.h = 0.5;
+    compare(50, 50, 3, 3, sp, 1e-13);
+}
+
+static void test_floor(void)
+{
+    /* per-query logit floors, after the bias and the self pair, on both paths */
+    double one = 1;  /* a non-NULL marker: compare() fills in random biases and floors */
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.6, .bias = &one, .self = 1,
+                        .diag = -INFINITY, .floor = &one};
+    compare(40, 40, 2, 3, sp, 1e-13);
+    compare(70, 70, 40, 3, sp, 1e-11);
+    sp.kernel = GFD_KERNEL_LAPLACE;
+    sp.self = 0;
+    compare(30, 1100, 3, 0, sp, 1e-13);
+}
+
+static void test_tiny_bandwidth(void)
+{
+    /* h = 1e-3 on unit-scale data: logits near -1e6; exact in log space, no NaN/Inf */
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 1e-3};
+    compare(30, 1000, 2, 2, sp, 1e-12);
+}
+
+static void test_thread_invariance(void)
+{
+    gfd_rng r;
+    gfd_rng_seed(&r, 7);
+    for (size_t d = 2; d <= 48; d += 46) {
+        size_t n = 1000, m = 1500;
+        double *Q = random_matrix(&r, n, d, 1), *R = random_matrix(&r, m, d, 1);
+        double *l1 = malloc(n * sizeof *l1), *l2 = malloc(n * sizeof *l2);
+        double *o1 = malloc(n * d * sizeof *o1), *o2 = malloc(n * d * sizeof *o2);
+        gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.5};
+        omp_set_num_threads(1);
+        gfd_ksum(Q, n, R, m, d, R, d, &sp, l1, o1, NULL);
+        omp_set_num_threads(2);
+        gfd_ksum(Q, n, R, m, d, R, d, &sp, l2, o2, NULL);
+        CHECK(!memcmp(l1, l2, n * sizeof *l1) && !memcmp(o1, o2, n * d * sizeof *o1),
+              "d=%zu: results differ between 1 and 2 threads", d);
+        free(Q), free(R), free(l1), free(l2), free(o1), free(o2);
+    }
+}
+
+static void test_merge(void)
+{
+    /* merging two halves' states equals the state of the whole (lse of 4 numbers) */
+    double l[4] = {-1, -3, 0.5, -40}, v[4] = {1, 2, 3, 4};
+    double mx = l[0], sum = 1, acc = v[0];
+    for (int j = 1; j < 2; j++)
+        gfd_lse_merge(&mx, &sum, &acc, 1, l[j], 1, &v[j]);
+    double mx2 = l[2], sum2 = 1 + exp(l[3] - l[2]), acc2 = v[2] + exp(l[3] - l[2]) * v[3];
+    gfd_lse_merge(&mx, &sum, &acc, 1, mx2, sum2, &acc2);
+    double s = 0, a = 0;
+    for (int j = 0; j < 4; j++)
+        s += exp(l[j]), a += exp(l[j]) * v[j];
+    CHECK_CLOSE(mx + log(sum), log(s), 1e-15);
+    CHECK_CLOSE(acc / sum, a / s, 1e-15);
+}
+
+static void test_bad_bandwidth(void)
+{
+    double q[2] = {0, 0}, lse;
+    gfd_err err;
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0};
+    CHECK(gfd_ksum(q, 1, q, 1, 2, NULL, 0, &sp, &lse, NULL, &err) < 0 && err.code == GFD_EUSAGE,
+          "h = 0 accepted");
+}
+
+int main(void)
+{
+    RUN(test_exp_accuracy);
+    RUN(test_gauss_direct);
+    RUN(test_gauss_gemm);
+    RUN(test_laplace_and_vmf);
+    RUN(test_bias_and_self);
+    RUN(test_exclude_self);
+    RUN(test_floor);
+    RUN(test_tiny_bandwidth);
+    RUN(test_thread_invariance);
+    RUN(test_merge);
+    RUN(test_bad_bandwidth);
+    UNIT_END();
+}
