@@ -125,6 +125,7 @@ int main(int argc, char **argv)
     double h = choose_bandwidth(&o, &Y);
     if (o.print_bw) {
         printf("%.17g\n", h);
+        gfd_cloud_free(&Y);
         return 0;
     }
     read_queries(&o, &Y, &Q, &fmt);
