@@ -19,6 +19,8 @@ TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_PROGS = $(BUILD)/tests/iocat
 LIB      = $(BUILD)/libgfd.a
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+PRIVATE_HEADERS = lib/io_stream.h lib/vexp.h lib/field_impl.h
+PUBLIC_HEADERS  = $(filter-out $(PRIVATE_HEADERS),$(wildcard lib/*.h))
 
 DEB_PKGS = build-essential zlib1g-dev libopenblas-dev gnuplot-nox bats man-db \
            python3-numpy python3-scipy python3-pot
@@ -87,7 +89,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib
-	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/gfd
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/gfd
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
 
