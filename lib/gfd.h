@@ -12,5 +12,7 @@
 #include "ksum.h"
 #include "bandwidth.h"
 #include "kde.h"
+#include "field.h"
+#include "step.h"
 
 #endif

@@ -180,7 +180,8 @@ direct_row_dk(const plan *p, size_t i, double *l, double *lse, double *out, cons
         out[c] = sum > 0 ? out[c] / sum : 0;
 }
 
-/* Copies of the row loop for each kernel and the common small (d, k), so the loops
+/* Copies of the row loop for each kernel and the common small (d, k) (k = 0, d, and
+ * d + 1: a weight column before the weighted coordinates, as the drift sums), so the loops
  * over coordinates unroll and the loop over references vectorises with no per-pair
  * branch; any other shape takes the kernel's generic copy. */
 #define DIRECT_CASE(D_, K_, KER_) \
@@ -189,6 +190,7 @@ direct_row_dk(const plan *p, size_t i, double *l, double *lse, double *out, cons
 #define DIRECT_KERNEL(KER_) \
     DIRECT_CASE(1, 0, KER_); DIRECT_CASE(1, 1, KER_); DIRECT_CASE(2, 0, KER_); \
     DIRECT_CASE(2, 2, KER_); DIRECT_CASE(3, 0, KER_); DIRECT_CASE(3, 3, KER_); \
+    DIRECT_CASE(1, 2, KER_); DIRECT_CASE(2, 3, KER_); DIRECT_CASE(3, 4, KER_); \
     return direct_row_dk(p, i, l, lse, out, p->d, p->k, KER_)
 
 static void direct_row(const plan *p, size_t i, double *l, double *lse, double *out)

@@ -1,0 +1,120 @@
+/* The f-divergence fields under KDE (MATH §3.1): kl, rkl, chi2, alpha:A, js share one
+ * code path v = g(r) (m_p - m_q) / h^2; only g differs. Also the two kernel passes that
+ * every score field (here, field_smoothed.c, field_mmd.c) is built from. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "field_impl.h"
+
+typedef enum { FDIV_KL, FDIV_RKL, FDIV_CHI2, FDIV_ALPHA, FDIV_JS } fdiv_kind;
+
+/* Leave-one-out (MATH §2.3): the other particles' weights sum to 1 - w_i. */
+static int renormalise_loo(const double *logw, size_t n, double *lq, gfd_err *err)
+{
+    if (n < 2)
+        return gfd_fail(err, GFD_EDATA, "--exclude-self needs at least 2 particles");
+    for (size_t i = 0; i < n; i++) {
+        if (logw[i] == 0)
+            return gfd_fail(err, GFD_EDATA, "--exclude-self: particle %zu carries all the weight", i + 1);
+        lq[i] -= log1p(-exp(logw[i]));
+    }
+    return 0;
+}
+
+/* Q: N x d (N = X->n), lp, lq: N, mp, mq: N x d. */
+int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
+                     const gfd_field_opts *o, double *lp, double *mp, double *lq, double *mq,
+                     gfd_err *err)
+{
+    const size_t n = X->n, m = Y->n, d = X->d;
+    double *lwx = gfd_alloc(n, sizeof *lwx, "particle weights", err);
+    double *lwy = lwx ? gfd_alloc(m, sizeof *lwy, "target weights", err) : NULL;
+    int rc = lwy ? 0 : -1;
+    if (rc == 0)
+        rc = gfd_cloud_logweights(X, lwx, err) < 0 || gfd_cloud_logweights(Y, lwy, err) < 0 ? -1 : 0;
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = o->h, .bias = lwy};
+    if (rc == 0)  /* MATH §2.2: log p_h and m_p over Y, log-weights as bias */
+        rc = gfd_ksum(Q, n, Y->x, m, d, Y->x, d, &sp, lp, mp, err);
+    sp = (gfd_ksum_spec){.kernel = GFD_KERNEL_GAUSS, .h = o->h, .bias = lwx,
+                         .self = o->exclude_self, .diag = -INFINITY};
+    if (rc == 0)  /* MATH §2.3: log q_h and m_q over X, self pair included unless excluded */
+        rc = gfd_ksum(Q, n, X->x, n, d, X->x, d, &sp, lq, mq, err);
+    if (rc == 0 && o->exclude_self)
+        rc = renormalise_loo(lwx, n, lq, err);
+    free(lwx);
+    free(lwy);
+    return rc;
+}
+
+/* g(r) of MATH §3.1's table from log r; computing every g from log r makes alpha 1, 0, 2
+ * reproduce kl, rkl and chi2/2 to the last bit. */
+static double fdiv_g(fdiv_kind kind, double alpha, double logr)
+{
+    switch (kind) {
+    case FDIV_KL: return 1;
+    case FDIV_RKL: return exp(-logr);
+    case FDIV_CHI2: return 2 * exp(logr);
+    case FDIV_ALPHA: return exp((alpha - 1) * logr);
+    case FDIV_JS: return 1 / (1 + exp(logr));
+    }
+    return 0;
+}
+
+/* X: N x d, Y: M x d, V: N x d. */
+static int fdiv_field(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+                fdiv_kind kind, double alpha, double *V, gfd_err *err)
+{
+    if (!(o->ratio_clip >= 1))
+        return gfd_fail(err, GFD_EUSAGE, "--ratio-clip must be >= 1, not %g", o->ratio_clip);
+    const size_t n = X->n, d = X->d;
+    double *lp = gfd_alloc(n, sizeof *lp, "log p_h", err);
+    double *lq = lp ? gfd_alloc(n, sizeof *lq, "log q_h", err) : NULL;
+    double *mq = lq ? gfd_alloc(n, d * sizeof *mq, "mean shifts", err) : NULL;
+    /* m_p goes straight into V */
+    int rc = mq ? field_kde_passes(X, Y, X->x, o, lp, V, lq, mq, err) : -1;
+    const double log_clip = log(o->ratio_clip), h2 = o->h * o->h;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* MATH §3.1: r = q_h / p_h clipped to [1/R, R]; the normalisers cancel */
+        double logr = fmax(-log_clip, fmin(log_clip, lq[i] - lp[i]));
+        double g = fdiv_g(kind, alpha, logr);
+        for (size_t c = 0; c < d; c++)  /* MATH §3.1: v = g(r) (m_p - m_q) / h^2 */
+            V[i * d + c] = g * (V[i * d + c] - mq[i * d + c]) / h2;
+    }
+    free(lp), free(lq), free(mq);
+    return rc;
+}
+
+int field_kl(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+             double param, double *V, gfd_field_report *rep, gfd_err *err)
+{
+    (void)param, (void)rep;
+    return fdiv_field(X, Y, o, FDIV_KL, 0, V, err);
+}
+
+int field_rkl(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+              double param, double *V, gfd_field_report *rep, gfd_err *err)
+{
+    (void)param, (void)rep;
+    return fdiv_field(X, Y, o, FDIV_RKL, 0, V, err);
+}
+
+int field_chi2(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+               double param, double *V, gfd_field_report *rep, gfd_err *err)
+{
+    (void)param, (void)rep;
+    return fdiv_field(X, Y, o, FDIV_CHI2, 0, V, err);
+}
+
+int field_alpha(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+                double param, double *V, gfd_field_report *rep, gfd_err *err)
+{
+    (void)rep;
+    return fdiv_field(X, Y, o, FDIV_ALPHA, param, V, err);
+}
+
+int field_js(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+             double param, double *V, gfd_field_report *rep, gfd_err *err)
+{
+    (void)param, (void)rep;
+    return fdiv_field(X, Y, o, FDIV_JS, 0, V, err);
+}

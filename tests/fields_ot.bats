@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# gfd-velocity with the displacement fields (MATH §3.4, §3.6, §3.7) against independent
+# checkers: drift against a numpy transcription of drift_loss.py (tests/py/drift_ref.py),
+# sinkhorn against maps of POT's ot.bregman.sinkhorn_log plans and sinkhorn-proxy against
+# a numpy matrix transcription (tests/py/sinkhorn_ref.py), sliced in d = 1 against
+# numpy.interp quantiles (tests/py/sliced_ref.py); and the same bytes for -j1 and -j2.
+load helper
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+    gfd-sample -n 70 -s 1 8gaussians > y.csv
+    gfd-sample -n 50 -s 2 gaussian > x.csv
+}
+
+@test "fields-ot: drift equals the numpy transcription of drift_loss.py" {
+    gfd-velocity -t y.csv -f drift --only-v x.csv > v.csv
+    py drift_ref.py x.csv y.csv v.csv
+    gfd-velocity -t y.csv -f drift --kernel gauss --floor 1e-4 --temps 0.1,0.3 --only-v x.csv > v.csv
+    py drift_ref.py x.csv y.csv v.csv --kernel gauss --floor 1e-4 --temps 0.1,0.3
+    awk '{ print 0.5 + (NR % 5) / 3 }' y.csv > wy.csv
+    awk '{ print 1 + (NR % 3) }' x.csv > wx.csv
+    gfd-velocity -t y.csv -f drift --no-mask --no-rms --weights wx.csv --target-weights wy.csv \
+        --only-v x.csv > v.csv
+    py drift_ref.py x.csv y.csv v.csv --no-mask --no-rms --weights wx.csv --target-weights wy.csv
+    gfd-velocity -t y.csv -f drift --normalize sep --no-scale --temps 0.5 --only-v x.csv > v.csv
+    py drift_ref.py x.csv y.csv v.csv --normalize sep --no-scale --temps 0.5
+}
+
+@test "fields-ot: sinkhorn's maps equal those of POT's converged sinkhorn_log plans" {
+    # -j 1: hundreds of small passes; threads are checked below
+    gfd-velocity -j 1 -t y.csv -f sinkhorn -b 0.7 --iters 100000 --tol 1e-13 --only-v x.csv > v.csv
+    py sinkhorn_ref.py sinkhorn x.csv y.csv v.csv 0.49
+    gfd-velocity -j 1 -t y.csv -f sinkhorn --eps 2 --iters 100000 --tol 1e-13 --only-v x.csv > v.csv
+    py sinkhorn_ref.py sinkhorn x.csv y.csv v.csv 2
+}
+
+@test "fields-ot: sinkhorn-proxy equals the numpy matrix transcription" {
+    gfd-velocity -t y.csv -f sinkhorn-proxy -b 0.6 --only-v x.csv > v.csv
+    py sinkhorn_ref.py proxy x.csv y.csv v.csv 0.36
+    gfd-velocity -t y.csv -f sinkhorn-proxy --eps 1.5 --no-cross-weight --only-v x.csv > v.csv
+    py sinkhorn_ref.py proxy-nocross x.csv y.csv v.csv 1.5
+}
+
+@test "fields-ot: sliced in one dimension equals numpy's quantile interpolation" {
+    gfd-sample -n 40 -s 3 -d 1 gaussian > x1.csv
+    gfd-sample -n 57 -s 4 -d 1 uniform > y1.csv
+    gfd-velocity -t y1.csv -f sliced --projections 5 --only-v x1.csv > v.csv
+    py sliced_ref.py x1.csv y1.csv v.csv
+    gfd-velocity -t x1.csv -f sliced --only-v y1.csv > v.csv
+    py sliced_ref.py y1.csv x1.csv v.csv
+}
+
+@test "fields-ot: same bytes for -j1 and -j2" {
+    gfd-sample -n 1500 -s 5 8gaussians > yb.csv
+    gfd-sample -n 1200 -s 6 gaussian > xb.csv
+    for f in drift sinkhorn sinkhorn-proxy sliced; do
+        gfd-velocity -t yb.csv -f $f --iters 5 -s 3 -j 1 -F npy xb.csv > a.npy
+        gfd-velocity -t yb.csv -f $f --iters 5 -s 3 -j 2 -F npy xb.csv > b.npy
+        cmp a.npy b.npy
+    done
+}
+
+@test "fields-ot: X == Y gives v = 0 for sinkhorn, sinkhorn-proxy, sliced, drift --no-mask" {
+    for f in sinkhorn sinkhorn-proxy sliced "drift --no-mask"; do
+        gfd-velocity -j 1 -t y.csv -f $f --only-v y.csv > v.csv
+        [ "$(tr ',' '\n' < v.csv | sort -u)" = 0 ]
+    done
+}

@@ -1,0 +1,255 @@
+/* The sliced Wasserstein flow (lib/field_sliced.c, MATH §3.7) against a direct
+ * transcription that ranks by counting (O(N^2), no sort) and reads quantile levels off
+ * the formula (k + 0.5)/N, with the directions of field.h's stream convention
+ * (gfd_field_rng, GFD_STREAM_DIRECTIONS); and the one-direction transport property.
+ * tests/fields_ot.bats checks d = 1 against numpy (tests/py/sliced_ref.py). */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/gfd.h"
+#include "../lib/field_impl.h"
+#include "unit.h"
+
+static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, int weighted)
+{
+    gfd_cloud c;
+    gfd_rng r;
+    gfd_rng_seed(&r, seed);
+    gfd_cloud_alloc(&c, n, d, NULL);
+    for (size_t e = 0; e < n * d; e++)
+        c.x[e] = gfd_rng_normal(&r) + shift;
+    if (weighted) {
+        c.w = malloc(n * sizeof *c.w);
+        for (size_t i = 0; i < n; i++)
+            c.w[i] = 0.2 + gfd_rng_uniform(&r);
+    }
+    return c;
+}
+
+static gfd_field_opts opts(int L, uint64_t seed, uint64_t step)
+{
+    gfd_field_opts o;
+    gfd_field_opts_default(&o);
+    o.h = 0.5, o.projections = L, o.seed = seed, o.step = step;
+    return o;
+}
+
+/* rank of entry i among p[0..n) (ties by index), by counting. */
+static size_t rank_of(const double *p, size_t n, size_t i)
+{
+    size_t r = 0;
+    for (size_t k = 0; k < n; k++)
+        r += p[k] < p[i] || (p[k] == p[i] && k < i);
+    return r;
+}
+
+static double mass(const gfd_cloud *c, size_t i) { return c->w ? c->w[i] : 1; }
+
+/* Level of entry i: (mass ranked below + own mass / 2) / total mass. */
+static double level(const gfd_cloud *c, const double *p, size_t i)
+{
+    double below = 0, total = 0;
+    size_t ri = rank_of(p, c->n, i);
+    for (size_t k = 0; k < c->n; k++) {
+        total += mass(c, k);
+        below += rank_of(p, c->n, k) < ri ? mass(c, k) : 0;
+    }
+    return (below + 0.5 * mass(c, i)) / total;
+}
+
+/* The target quantile at level u: uniform weights by the formula (j + 0.5)/M, else
+ * by scanning the targets' levels; linear in between, clamped at the ends. */
+static double quantile(const gfd_cloud *Y, const double *py, double u)
+{
+    size_t m = Y->n;
+    double *t = malloc(m * sizeof *t), *lev = malloc(m * sizeof *lev), q;
+    for (size_t j = 0; j < m; j++) {
+        size_t r = rank_of(py, m, j);
+        t[r] = py[j];
+        lev[r] = Y->w ? level(Y, py, j) : (r + 0.5) / (double)m;
+    }
+    size_t j = 0;
+    while (j + 1 < m && lev[j + 1] <= u)
+        j++;
+    if (u <= lev[0])
+        q = t[0];
+    else if (j + 1 == m)
+        q = t[m - 1];
+    else
+        q = t[j] + (u - lev[j]) / (lev[j + 1] - lev[j]) * (t[j + 1] - t[j]);
+    free(t), free(lev);
+    return q;
+}
+
+static void ref_sliced(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o, double *V)
+{
+    size_t n = X->n, m = Y->n, d = X->d, L = (size_t)o->projections;
+    double *px = malloc(n * sizeof *px), *py = malloc(m * sizeof *py), theta[8];
+    memset(V, 0, n * d * sizeof *V);
+    for (size_t l = 0; l < L; l++) {
+        gfd_rng r;
+        gfd_field_rng(&r, o->seed, o->step, GFD_STREAM_DIRECTIONS, l);
+        gfd_rng_direction(&r, theta, (int)d);
+        for (size_t i = 0; i < n; i++) {
+            px[i] = 0;
+            for (size_t c = 0; c < d; c++)
+                px[i] += theta[c] * X->x[i * d + c];
+        }
+        for (size_t j = 0; j < m; j++) {
+            py[j] = 0;
+            for (size_t c = 0; c < d; c++)
+                py[j] += theta[c] * Y->x[j * d + c];
+        }
+        for (size_t i = 0; i < n; i++) {
+            double u = X->w ? level(X, px, i) : (rank_of(px, n, i) + 0.5) / (double)n;
+            double disp = quantile(Y, py, u) - px[i];
+            for (size_t c = 0; c < d; c++)
+                V[i * d + c] += disp * theta[c] / (double)L;
+        }
+    }
+    free(px), free(py);
+}
+
+static double max_abs_diff(const double *a, const double *b, size_t nd)
+{
+    double e = 0;
+    for (size_t k = 0; k < nd; k++)
+        e = fmax(e, isfinite(a[k]) ? fabs(a[k] - b[k]) : INFINITY);
+    return e;
+}
+
+static void check_ref(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_opts o)
+{
+    size_t nd = X.n * X.d;
+    double *V = malloc(nd * sizeof *V), *W = malloc(nd * sizeof *W);
+    gfd_err err;
+    CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    ref_sliced(&X, &Y, &o, W);
+    double e = max_abs_diff(V, W, nd);
+    CHECK(e <= 1e-12, "%s: max difference %.3g", what, e);  /* unit-scale data: rounding ~1e-16 */
+    printf("# %s: max difference %.2g\n", what, e);
+    free(V), free(W);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y);
+}
+
+static void test_reference(void)
+{
+    check_ref("N < M, 20 directions", random_cloud(1, 37, 2, 1, 0), random_cloud(2, 61, 2, 0, 0), opts(20, 5, 3));
+    check_ref("N > M, d = 3, 9 directions", random_cloud(3, 50, 3, 1, 0), random_cloud(4, 23, 3, 0, 0), opts(9, 6, 0));
+    check_ref("weighted", random_cloud(5, 31, 2, 1, 1), random_cloud(6, 27, 2, 0, 1), opts(12, 7, 1));
+    check_ref("M = 1", random_cloud(7, 10, 2, 1, 0), random_cloud(8, 1, 2, 0, 0), opts(3, 8, 0));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_one_direction_transport(void)
+{
+    /* MATH §3.7, L = 1 and N = M: x + v puts the particles' projections exactly on the
+     * sorted target projections, and moves them along theta only (1e-12, unit data) */
+    size_t n = 500;
+    gfd_cloud X = random_cloud(10, n, 2, 2, 0), Y = random_cloud(11, n, 2, 0, 0);
+    gfd_field_opts o = opts(1, 42, 7);
+    double *V = malloc(n * 2 * sizeof *V), theta[2] = {0, 0}, big = 0;
+    CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
+    for (size_t i = 0; i < n; i++) {  /* theta: the direction of the largest move */
+        double len = hypot(V[2 * i], V[2 * i + 1]);
+        if (len > big)
+            big = len, theta[0] = V[2 * i] / len, theta[1] = V[2 * i + 1] / len;
+    }
+    double *px = malloc(n * sizeof *px), *py = malloc(n * sizeof *py), off = 0, worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x0 = X.x[2 * i] + V[2 * i], x1 = X.x[2 * i + 1] + V[2 * i + 1];
+        px[i] = theta[0] * x0 + theta[1] * x1;
+        py[i] = theta[0] * Y.x[2 * i] + theta[1] * Y.x[2 * i + 1];
+        off = fmax(off, fabs(-theta[1] * V[2 * i] + theta[0] * V[2 * i + 1]));
+    }
+    qsort(px, n, sizeof *px, cmp_double);
+    qsort(py, n, sizeof *py, cmp_double);
+    for (size_t i = 0; i < n; i++)  /* the k-th smallest of each set */
+        worst = fmax(worst, fabs(px[i] - py[i]));
+    CHECK(worst <= 1e-12, "projections after the step differ from the targets' by %.3g", worst);
+    CHECK(off <= 1e-12, "a move has a component %.3g across theta", off);
+    printf("# one direction: sorted projections match to %.2g, off-direction %.2g\n", worst, off);
+    free(V), free(px), free(py);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y);
+}
+
+static void test_identity(void)
+{
+    /* X == Y: every particle's level is its own target's level: v = 0 exactly */
+    for (int weighted = 0; weighted < 2; weighted++) {
+        gfd_cloud X = random_cloud(20, 300, 3, 0, weighted), Y = random_cloud(20, 300, 3, 0, weighted);
+        gfd_field_opts o = opts(64, 1, 0);
+        double *V = malloc(900 * sizeof *V), worst = 0;
+        CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
+        for (size_t e = 0; e < 900; e++)
+            worst = fmax(worst, fabs(V[e]));
+        CHECK(worst < 1e-12, "weighted=%d: |v| = %.3g at X == Y", weighted, worst);
+        free(V);
+        gfd_cloud_free(&X), gfd_cloud_free(&Y);
+    }
+}
+
+static void test_streams_and_bandwidth(void)
+{
+    /* directions come from (seed, step): a new step draws new ones, the same step the
+     * same bytes; the bandwidth plays no part (h = 1e-3 gives the same bytes) */
+    gfd_cloud X = random_cloud(30, 100, 2, 1, 0), Y = random_cloud(31, 120, 2, 0, 0);
+    double *V[4];
+    gfd_field_opts o[4] = {opts(16, 9, 0), opts(16, 9, 1), opts(16, 9, 0), opts(16, 10, 0)};
+    o[2].h = 1e-3;
+    for (int k = 0; k < 4; k++) {
+        V[k] = malloc(200 * sizeof *V[k]);
+        CHECK(field_sliced(&X, &Y, &o[k], 0, V[k], NULL, NULL) == 0, "failed");
+    }
+    CHECK(memcmp(V[0], V[1], 200 * sizeof(double)), "step 1 repeats step 0");
+    CHECK(memcmp(V[0], V[3], 200 * sizeof(double)), "seed 10 repeats seed 9");
+    CHECK(!memcmp(V[0], V[2], 200 * sizeof(double)), "h changed the sliced field");
+    for (int k = 0; k < 4; k++)
+        free(V[k]);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y);
+}
+
+static void test_thread_invariance(void)
+{
+    gfd_cloud X = random_cloud(40, 2000, 2, 1, 1), Y = random_cloud(41, 1500, 2, 0, 0);
+    size_t nd = 2000 * 2;
+    double *V1 = malloc(nd * sizeof *V1), *V2 = malloc(nd * sizeof *V2);
+    gfd_field_opts o = opts(30, 3, 2);
+    omp_set_num_threads(1);
+    field_sliced(&X, &Y, &o, 0, V1, NULL, NULL);
+    omp_set_num_threads(2);
+    field_sliced(&X, &Y, &o, 0, V2, NULL, NULL);
+    CHECK(!memcmp(V1, V2, nd * sizeof *V1), "results differ between 1 and 2 threads");
+    free(V1), free(V2);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y);
+}
+
+static void test_bad_input(void)
+{
+    gfd_cloud X = random_cloud(50, 5, 2, 0, 1);
+    double V[10];
+    gfd_err err;
+    gfd_field_opts o = opts(0, 1, 0);
+    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EUSAGE, "0 projections accepted");
+    o = opts(4, 1, 0);
+    X.w[2] = -1;
+    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EDATA, "a negative weight accepted");
+    gfd_cloud_free(&X);
+}
+
+int main(void)
+{
+    RUN(test_reference);
+    RUN(test_one_direction_transport);
+    RUN(test_identity);
+    RUN(test_streams_and_bandwidth);
+    RUN(test_thread_invariance);
+    RUN(test_bad_input);
+    UNIT_END();
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# gfd-velocity: the score fields against a direct numpy implementation (tests/py/field_ref.py,
+# 1e-9 relative), output layouts, weights files, thread and seed independence, -v, and
+# every bad input: one line on stderr, exit 2 (usage) or 1 (data), no output.
+load helper
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+    gfd-sample -n 150 -s 1 8gaussians > y.csv
+    gfd-sample -n 120 -s 2 gaussian > x.csv
+}
+
+@test "velocity: --help and --version exit 0" {
+    run gfd-velocity --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "Usage: gfd-velocity "* ]]
+    [[ "$output" == *"--noise-inject"* && "$output" == *"--only-v"* ]]
+    run gfd-velocity --version
+    [ "$status" -eq 0 ]
+    [[ "$output" == "gfd-velocity (gfd) "* ]]
+    run gfd-velocity --list-fields
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 11 ]
+    [[ "${lines[0]}" == "kl "* ]]
+}
+
+@test "velocity: kl, rkl, chi2, js, alpha and mmd equal numpy's direct computation" {
+    checks=()
+    for f in kl rkl chi2 js alpha:0.5 mmd; do
+        gfd-velocity -t y.csv -f $f -b 0.4 x.csv > v$f.csv
+        checks+=("$f=v$f.csv")
+    done
+    py field_ref.py 0.4 y.csv "${checks[@]}"
+    gfd-sample -n 60 -s 3 -d 3 gaussian > y3.csv
+    gfd-sample -n 50 -s 4 -d 3 uniform > x3.csv
+    checks=()
+    for f in kl rkl chi2 mmd; do
+        gfd-velocity -t y3.csv -f $f -b 0.7 -F npy x3.csv > v3$f.npy
+        checks+=("$f=v3$f.npy")
+    done
+    py field_ref.py 0.7 y3.csv "${checks[@]}"
+}
+
+@test "velocity: weights files and --exclude-self agree with numpy" {
+    awk '{ print 0.5 + (NR % 7) / 4 }' y.csv > wy.csv
+    awk '{ print 1 + (NR % 3) }' x.csv > wx.csv
+    for f in kl chi2 mmd; do
+        gfd-velocity -t y.csv -f $f -b 0.5 --target-weights wy.csv --weights wx.csv x.csv > w$f.csv
+        gfd-velocity -t y.csv -f $f -b 0.5 --exclude-self x.csv > e$f.csv
+    done
+    py field_ref.py 0.5 y.csv kl=wkl.csv chi2=wchi2.csv mmd=wmmd.csv --target-weights wy.csv --weights wx.csv
+    py field_ref.py 0.5 y.csv kl=ekl.csv chi2=echi2.csv mmd=emmd.csv --exclude-self
+}
+
+@test "velocity: --only-v is the last d columns; a mixture writes d columns of v" {
+    gfd-velocity -t y.csv -f kl x.csv | cut -d, -f3,4 > tail.csv
+    gfd-velocity -t y.csv -f kl --only-v x.csv > only.csv
+    cmp tail.csv only.csv
+    run gfd-velocity -t y.csv -f rkl:0.5,chi2:0.5 --only-v x.csv
+    [ "$status" -eq 0 ]
+    [ "$(awk -F, '{print NF}' <<<"$output" | sort -u)" = 2 ]
+}
+
+@test "velocity: same bytes for -j1 and -j2, seeds and --step pick the draws" {
+    gfd-sample -n 2000 -s 5 8gaussians > yb.csv
+    gfd-sample -n 1000 -s 6 gaussian > xb.csv
+    for f in kl mmd kl-smoothed; do
+        gfd-velocity -t yb.csv -f $f --noise-inject 0.1 -j 1 -F npy xb.csv > a.npy
+        gfd-velocity -t yb.csv -f $f --noise-inject 0.1 -j 2 -F npy xb.csv > b.npy
+        cmp a.npy b.npy
+    done
+    gfd-velocity -t y.csv -f kl-smoothed -s 1 x.csv > s1.csv
+    gfd-velocity -t y.csv -f kl-smoothed -s 1 x.csv > s1b.csv
+    gfd-velocity -t y.csv -f kl-smoothed -s 2 x.csv > s2.csv
+    gfd-velocity -t y.csv -f kl-smoothed -s 1 --step 3 x.csv > s1k.csv
+    cmp s1.csv s1b.csv
+    run ! cmp -s s1.csv s2.csv
+    run ! cmp -s s1.csv s1k.csv
+}
+
+@test "velocity: -v prints the bandwidth, the field and the default step" {
+    run --separate-stderr gfd-velocity -v -t y.csv -f kl -b 0.5 x.csv
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"bandwidth 0.5 (fixed)"* ]]
+    [[ "$stderr" == *"field kl (score units), 120 particles"* ]]
+    [[ "$stderr" == *"eta 0.125, max-move 0.25"* ]]
+}
+
+@test "velocity: unknown fields and bad field options are usage errors" {
+    expect_fail 2 "gfd-velocity: unknown field 'foo'" gfd-velocity -t y.csv -f foo x.csv
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    expect_fail 2 "gfd-velocity: field 'alpha' needs a number" gfd-velocity -t y.csv -f alpha x.csv
+    expect_fail 2 "every weight is zero" gfd-velocity -t y.csv -f kl:0 x.csv
+    expect_fail 2 "--mc: 0 is out of range" gfd-velocity -t y.csv -f kl-smoothed --mc 0 x.csv
+    expect_fail 2 "--ratio-clip: 0.5 is out of range" gfd-velocity -t y.csv -f kl --ratio-clip 0.5 x.csv
+    expect_fail 2 "--kernel: unknown value 'box'" gfd-velocity -t y.csv -f drift --kernel box x.csv
+    expect_fail 2 "no targets: -t FILE is required" gfd-velocity -f kl x.csv
+    expect_fail 2 "no field: -f FIELD is required" gfd-velocity -t y.csv x.csv
+}
+
+@test "velocity: a bandwidth <= 0 is a usage error" {
+    expect_fail 2 "gfd-velocity: bandwidth '0': expected" gfd-velocity -t y.csv -f kl -b 0 x.csv
+    expect_fail 2 "gfd-velocity: bandwidth '-1': expected" gfd-velocity -t y.csv -f kl -b -1 x.csv
+    [ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "velocity: negative or mis-sized weights are data errors" {
+    printf '1\n-1\n' > w2.csv
+    awk '{ print (NR == 2) ? -1 : 1 }' x.csv > wneg.csv
+    expect_fail 1 "gfd-velocity: wneg.csv: row 2: weight -1 is negative" \
+        gfd-velocity -t y.csv -f kl --weights wneg.csv x.csv
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    expect_fail 1 "gfd-velocity: w2.csv: 2 rows of 1 columns, expected one column of 150" \
+        gfd-velocity -t y.csv -f kl --target-weights w2.csv x.csv
+    awk '{ print 0 }' y.csv > wzero.csv
+    expect_fail 1 "wzero.csv: the weights sum to zero" gfd-velocity -t y.csv -f kl --target-weights wzero.csv x.csv
+}
+
+@test "velocity: particles and targets of different dimensions are a data error" {
+    gfd-sample -n 10 -d 3 gaussian > x3.csv
+    expect_fail 1 "gfd-velocity: stdin: 3 columns, but the targets y.csv have 2" \
+        gfd-velocity -t y.csv -f kl < x3.csv
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    expect_fail 1 "gfd-velocity: x3.csv: 3 columns" gfd-velocity -t y.csv -f kl -o out.csv x3.csv
+    [ ! -e out.csv ]
+}
