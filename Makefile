@@ -23,7 +23,7 @@ PRIVATE_HEADERS = lib/io_stream.h lib/vexp.h lib/field_impl.h
 PUBLIC_HEADERS  = $(filter-out $(PRIVATE_HEADERS),$(wildcard lib/*.h))
 
 DEB_PKGS = build-essential zlib1g-dev libopenblas-dev gnuplot-nox bats man-db \
-           python3-numpy python3-scipy python3-pot
+           python3-numpy python3-scipy python3-pot python3-mpmath
 
 all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) lib/libgfd.a
 
@@ -79,6 +79,8 @@ test-san: $(PROGS) $(TESTS) $(TEST_PROGS)
 demo: deps
 	@$(MAKE) -s all
 	examples/demo.sh
+	N=$${N:-1000} examples/experiment.sh
+	examples/sphere.sh
 
 bench: deps
 	@$(MAKE) -s all

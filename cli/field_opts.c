@@ -84,6 +84,8 @@ int cli_field_option(const cli_common *c, cli_field *f, int opt, const char *arg
     case CLI_OPT_STEP: o->step = (uint64_t)cli_long(c, "--step", arg, 0, LONG_MAX); return 1;
     case CLI_OPT_WEIGHTS: f->weights = arg; return 1;
     case CLI_OPT_TARGET_WEIGHTS: f->target_weights = arg; return 1;
+    case CLI_OPT_SPHERE: o->sphere = 1; return 1;
+    case CLI_OPT_PROJECT: f->project = 1; return 1;
     case CLI_OPT_LIST_FIELDS: list_fields();
     default: return 0;
     }
@@ -133,6 +135,16 @@ static double *read_weights(const cli_common *c, const char *path, size_t n, con
     return w.x;
 }
 
+void cli_field_sphere_rows(const cli_common *c, const cli_field *f, double *X, size_t n,
+                           size_t d, size_t ld, const char *name)
+{
+    gfd_err err;
+    if (f->project && !f->o.sphere)
+        cli_usage_error(c, "--project needs --sphere");
+    if (f->o.sphere && gfd_sphere_points(X, n, d, ld, f->project, name, &err) < 0)
+        cli_die(c, &err);
+}
+
 void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
 {
     gfd_err err;
@@ -141,16 +153,21 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
         cli_usage_error(c, "no targets: -t FILE is required");
     if (!f->field)
         cli_usage_error(c, "no field: -f FIELD is required (try --list-fields)");
-    if (gfd_bw_parse(c->bw, &rule, &err) < 0)
+    if (gfd_bw_parse(c->bw, &rule, &err) < 0 || gfd_field_check(&f->spec, &f->o, &err) < 0)
         cli_die(c, &err);
     cli_read(c, f->targets, Y, NULL);
+    cli_field_sphere_rows(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
     if (f->target_weights)
         Y->w = read_weights(c, f->target_weights, Y->n, "targets");
-    if (gfd_bw_select(&rule, Y, c->seed, &f->o.h, &err) < 0)
+    /* MATH §4: on the sphere the rules measure the geodesic spread (bandwidth.h) */
+    if ((f->o.sphere ? gfd_bw_select_sphere : gfd_bw_select)(&rule, Y, c->seed, &f->o.h, &err) < 0)
         cli_die(c, &err);
     f->o.seed = c->seed;
     cli_info(c, "bandwidth %.17g (%s), %zu targets in %zu dimensions",
              f->o.h, gfd_bw_name(rule.kind), Y->n, Y->d);
+    if (f->o.sphere)
+        cli_info(c, "on the sphere S^%zu: vMF kernel, kappa = 1/h^2 = %.17g", Y->d - 1,
+                 1 / (f->o.h * f->o.h));
 }
 
 void cli_field_particles(const cli_common *c, const cli_field *f, const char *path,
@@ -164,6 +181,7 @@ void cli_field_particles(const cli_common *c, const cli_field *f, const char *pa
                  strcmp(name, "-") ? name : "stdin", X->d, f->targets, Y->d);
         cli_die(c, &err);
     }
+    cli_field_sphere_rows(c, f, X->x, X->n, X->d, X->d, strcmp(name, "-") ? name : "stdin");
     if (f->weights)
         X->w = read_weights(c, f->weights, X->n, "particles");
 }
@@ -199,6 +217,7 @@ void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int 
     s->s.noise = given.noise;
     s->s.seed = c->seed;
     s->s.step = f->o.step;
+    s->s.sphere = f->o.sphere;
     cli_info(c, "step: eta %.17g, max-move %.17g%s", s->s.eta, s->s.max_move,
              s->s.max_move > 0 ? "" : " (no cap)");
 }

@@ -12,7 +12,7 @@ enum {
     CLI_OPT_NORMALIZE, CLI_OPT_NO_MASK, CLI_OPT_NO_RMS, CLI_OPT_NO_SCALE, CLI_OPT_NOISE_INJECT,
     CLI_OPT_EPS, CLI_OPT_ITERS, CLI_OPT_TOL, CLI_OPT_NO_CROSS_WEIGHT, CLI_OPT_PROJECTIONS,
     CLI_OPT_EXCLUDE_SELF, CLI_OPT_STEP, CLI_OPT_WEIGHTS, CLI_OPT_TARGET_WEIGHTS,
-    CLI_OPT_LIST_FIELDS, CLI_OPT_MAX_MOVE, CLI_OPT_NOISE,
+    CLI_OPT_LIST_FIELDS, CLI_OPT_MAX_MOVE, CLI_OPT_NOISE, CLI_OPT_SPHERE, CLI_OPT_PROJECT,
 };
 
 #define CLI_FIELD_SHORT "t:f:"
@@ -34,7 +34,8 @@ enum {
     {"step", required_argument, 0, CLI_OPT_STEP},                                           \
     {"weights", required_argument, 0, CLI_OPT_WEIGHTS},                                     \
     {"target-weights", required_argument, 0, CLI_OPT_TARGET_WEIGHTS},                       \
-    {"list-fields", no_argument, 0, CLI_OPT_LIST_FIELDS}
+    {"list-fields", no_argument, 0, CLI_OPT_LIST_FIELDS},                                   \
+    {"sphere", no_argument, 0, CLI_OPT_SPHERE}, {"project", no_argument, 0, CLI_OPT_PROJECT}
 
 #define CLI_STEP_SHORT "e:"
 #define CLI_STEP_LONG                                                                       \
@@ -64,7 +65,10 @@ enum {
     "      --no-cross-weight   sinkhorn-proxy: T+ - T- without m+ m-\n"                    \
     "      --projections L     sliced: directions per step (64)\n"                         \
     "      --step K            the step whose random streams are used (0)\n"               \
-    "      --list-fields       print each field with one line of description\n"
+    "      --list-fields       print each field with one line of description\n"         \
+    "      --sphere            points on the unit sphere: vMF kernel, tangent v, exp-map\n" \
+    "                          steps (all fields but kl-smoothed and sliced; man page)\n" \
+    "      --project           with --sphere: normalise the input rows instead of failing\n"
 
 #define CLI_STEP_HELP                                                                       \
     "  -e, --eta ETA           step size (default 0.5 h^2 for score fields, 0.5 for\n"     \
@@ -75,6 +79,7 @@ enum {
 typedef struct {
     const char *targets, *field;           /* -t, -f (the text) */
     const char *weights, *target_weights;  /* files, or NULL */
+    int project;                           /* --project: normalise rows (with --sphere) */
     gfd_field_spec spec;
     gfd_field_opts o;
 } cli_field;
@@ -89,6 +94,10 @@ void cli_field_init(cli_field *f);
 int cli_field_option(const cli_common *c, cli_field *f, int opt, const char *arg);
 int cli_step_option(const cli_common *c, cli_step *s, int opt, const char *arg);
 
+/* With --sphere: rows of X (n x d at stride ld) read from `name` must have unit norm (exit 1
+ * naming the file and row) or, with --project, are normalised. --project alone exits 2. */
+void cli_field_sphere_rows(const cli_common *c, const cli_field *f, double *X, size_t n,
+                           size_t d, size_t ld, const char *name);
 /* Reads Y (and its weights) and chooses h from it (f->o.h); -v prints it. */
 void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y);
 /* Reads the particles (path NULL: stdin) and their weights; their dimension must be Y's. */

@@ -94,6 +94,7 @@ int main(int argc, char **argv)
         cli_step_resolve(&o.c, &o.s, &o.f, 0);  /* before reading: -e is required */
         cli_read(&o.c, o.input ? o.input : "-", &X, &fmt);
         V = split_rows(&o, &X);
+        cli_field_sphere_rows(&o.c, &o.f, X.x, X.n, X.d, X.d, o.input ? o.input : "stdin");
     }
     if (gfd_step(X.x, X.n, X.d, V, &o.s.s, &err) < 0)
         cli_die(&o.c, &err);

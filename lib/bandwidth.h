@@ -22,6 +22,13 @@ double gfd_bw_sigma(const gfd_cloud *Y);
  * that the median rule uses when M > 4096. Fails if Y gives h = 0 (all rows equal). */
 int gfd_bw_select(const gfd_bw_rule *rule, const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *err);
 const char *gfd_bw_name(gfd_bw_kind kind);
+/* On the sphere (MATH §4, lib/sphere_bw.c; Y unit rows, d >= 2): sigma = sqrt(sum_j w_j
+ * theta_j^2 / ((W - sum_j w_j^2 / W)(d - 1))), theta_j the geodesic distance of y_j to the
+ * mean direction sum_j w_j y_j / |sum_j w_j y_j|; scott and silverman as MATH §2.5 with
+ * d - 1 dimensions and this sigma; median uses the chordal |y_j - y_k| (gfd_bw_select). */
+int gfd_bw_sigma_sphere(const gfd_cloud *Y, double *sigma, gfd_err *err);
+int gfd_bw_select_sphere(const gfd_bw_rule *rule, const gfd_cloud *Y, uint64_t seed, double *h,
+                         gfd_err *err);
 /* Median of |y_j - y_k|^2 over the pairs j < k of Y (numpy's median: the mean of the two
  * middle values for an even count), or of a seeded subset of 4096 rows when M is larger. */
 int gfd_bw_median_sqdist(const gfd_cloud *Y, uint64_t seed, double *med, gfd_err *err);

@@ -7,20 +7,21 @@
 #include <string.h>
 
 #include "field_impl.h"
+#include "sphere.h"
 
 static const gfd_field_def table[] = {
-    {"kl", GFD_UNITS_SCORE, 0, field_kl, "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)"},
-    {"rkl", GFD_UNITS_SCORE, 0, field_rkl, "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes"},
-    {"chi2", GFD_UNITS_SCORE, 0, field_chi2, "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions"},
-    {"alpha", GFD_UNITS_SCORE, 1, field_alpha, "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)"},
-    {"js", GFD_UNITS_SCORE, 0, field_js, "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)"},
-    {"kl-smoothed", GFD_UNITS_SCORE, 0, field_kl_smoothed, "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)"},
-    {"mmd", GFD_UNITS_SCORE, 0, field_mmd, "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)"},
-    {"drift", GFD_UNITS_DISPLACEMENT, 0, field_drift, "Deng et al.'s drift as in drift_loss.py (MATH 3.4)"},
-    {"sinkhorn", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn, "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)"},
-    {"sinkhorn-proxy", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn_proxy, "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)"},
-    {"sliced", GFD_UNITS_DISPLACEMENT, 0, field_sliced, "sliced Wasserstein flow over --projections directions (MATH 3.7)"},
-    {NULL, 0, 0, NULL, NULL},
+    {"kl", GFD_UNITS_SCORE, 0, field_kl, "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)", 1},
+    {"rkl", GFD_UNITS_SCORE, 0, field_rkl, "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes", 1},
+    {"chi2", GFD_UNITS_SCORE, 0, field_chi2, "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions", 1},
+    {"alpha", GFD_UNITS_SCORE, 1, field_alpha, "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)", 1},
+    {"js", GFD_UNITS_SCORE, 0, field_js, "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)", 1},
+    {"kl-smoothed", GFD_UNITS_SCORE, 0, field_kl_smoothed, "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)", 0},
+    {"mmd", GFD_UNITS_SCORE, 0, field_mmd, "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)", 1},
+    {"drift", GFD_UNITS_DISPLACEMENT, 0, field_drift, "Deng et al.'s drift as in drift_loss.py (MATH 3.4)", 1},
+    {"sinkhorn", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn, "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)", 1},
+    {"sinkhorn-proxy", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn_proxy, "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)", 1},
+    {"sliced", GFD_UNITS_DISPLACEMENT, 0, field_sliced, "sliced Wasserstein flow over --projections directions (MATH 3.7)", 0},
+    {NULL, 0, 0, NULL, NULL, 0},
 };
 
 const gfd_field_def *gfd_field_table(void) { return table; }
@@ -139,6 +140,27 @@ static int check_inputs(const gfd_field_opts *o, const gfd_cloud *X, const gfd_c
     return 0;
 }
 
+int gfd_field_check(const gfd_field_spec *spec, const gfd_field_opts *o, gfd_err *err)
+{
+    if (!o->sphere)
+        return 0;
+    for (int t = 0; t < spec->nterms; t++)
+        if (!spec->terms[t].def->on_sphere)
+            return gfd_fail(err, GFD_EUSAGE, "field '%s' is not available on the sphere "
+                            "(--sphere: kl, rkl, chi2, alpha, js, mmd, drift, sinkhorn, sinkhorn-proxy)",
+                            spec->terms[t].def->name);
+    if (o->noise_inject > 0)
+        return gfd_fail(err, GFD_EUSAGE, "--noise-inject is not available on the sphere");
+    return 0;
+}
+
+/* MATH §4: the Riemannian field is the tangent part (I - x x^T) v of each row. X, V: N x d. */
+static void tangent_rows(const gfd_cloud *X, double *V)
+{
+    for (size_t i = 0; i < X->n; i++)
+        gfd_sphere_tangent(X->x + i * X->d, V + i * X->d, V + i * X->d, X->d);
+}
+
 /* MATH §3.8: v = sum_t weight_t v_t. X: N x d, Y: M x d, V: N x d. */
 int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_cloud *X,
                  const gfd_cloud *Y, double *V, gfd_field_report *rep, gfd_err *err)
@@ -146,7 +168,10 @@ int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_
     gfd_field_report local;
     rep = rep ? rep : &local;
     memset(rep, 0, sizeof *rep);
-    if (check_inputs(o, X, Y, err) < 0)
+    if (check_inputs(o, X, Y, err) < 0 || gfd_field_check(spec, o, err) < 0)
+        return -1;
+    if (o->sphere && (gfd_sphere_check(X->x, X->n, X->d, X->d, "particles", err) < 0 ||
+                      gfd_sphere_check(Y->x, Y->n, Y->d, Y->d, "targets", err) < 0))
         return -1;
     const size_t nd = X->n * X->d;
     double *T = spec->nterms > 1 ? gfd_alloc(nd, sizeof *T, "velocity term", err) : V;
@@ -166,5 +191,7 @@ int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_
     }
     if (T != V)
         free(T);
+    if (rc == 0 && o->sphere)
+        tangent_rows(X, V);
     return rc;
 }

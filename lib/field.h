@@ -37,6 +37,7 @@ typedef struct {
     double tol;            /* --tol (0: run all iterations) */
     int no_cross_weight;   /* sinkhorn-proxy: T+ - T- */
     int projections;       /* §3.7 --projections L (64) */
+    int sphere;            /* MATH §4 --sphere: X, Y unit rows, vMF kernel, v tangent */
 } gfd_field_opts;
 
 /* What a computation reports back (lib never prints: cmd/ shows this with -v). */
@@ -56,6 +57,7 @@ typedef struct {
     int has_param;         /* "alpha:A" */
     gfd_field_fn compute;
     const char *summary;   /* one line for --help and errors */
+    int on_sphere;         /* MATH §4: available with --sphere */
 } gfd_field_def;
 
 typedef struct {
@@ -76,7 +78,11 @@ const gfd_field_def *gfd_field_table(void);
 /* Units of a spec: displacement only if every term is (MATH §1: a mixture across
  * the families counts as score). */
 gfd_units gfd_field_units(const gfd_field_spec *spec);
-/* v = sum_t weight_t v_t (MATH §3.8). X: N x d, Y: M x d, V: N x d. */
+/* Whether spec and o can run together: with o->sphere every term must be on_sphere
+ * and --noise-inject 0 (GFD_EUSAGE naming the field otherwise). */
+int gfd_field_check(const gfd_field_spec *spec, const gfd_field_opts *o, gfd_err *err);
+/* v = sum_t weight_t v_t (MATH §3.8). With o->sphere (MATH §4) X and Y must be unit rows
+ * and V is projected onto the tangent spaces: v_i = (I - x_i x_i^T) v_i. X: N x d, Y: M x d, V: N x d. */
 int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_cloud *X,
                  const gfd_cloud *Y, double *V, gfd_field_report *rep, gfd_err *err);
 

@@ -32,15 +32,22 @@ int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
     int rc = lwy ? 0 : -1;
     if (rc == 0)
         rc = gfd_cloud_logweights(X, lwx, err) < 0 || gfd_cloud_logweights(Y, lwy, err) < 0 ? -1 : 0;
-    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = o->h, .bias = lwy};
+    /* MATH §4: on the sphere the vMF kernel exp(kappa x.y), kappa = 1/h^2 */
+    const gfd_kernel kern = o->sphere ? GFD_KERNEL_VMF : GFD_KERNEL_GAUSS;
+    gfd_ksum_spec sp = {.kernel = kern, .h = o->h, .bias = lwy};
     if (rc == 0)  /* MATH §2.2: log p_h and m_p over Y, log-weights as bias */
         rc = gfd_ksum(Q, n, Y->x, m, d, Y->x, d, &sp, lp, mp, err);
-    sp = (gfd_ksum_spec){.kernel = GFD_KERNEL_GAUSS, .h = o->h, .bias = lwx,
+    sp = (gfd_ksum_spec){.kernel = kern, .h = o->h, .bias = lwx,
                          .self = o->exclude_self, .diag = -INFINITY};
     if (rc == 0)  /* MATH §2.3: log q_h and m_q over X, self pair included unless excluded */
         rc = gfd_ksum(Q, n, X->x, n, d, X->x, d, &sp, lq, mq, err);
     if (rc == 0 && o->exclude_self)
         rc = renormalise_loo(lwx, n, lq, err);
+    for (size_t i = 0; rc == 0 && o->sphere && i < n; i++) {
+        /* MATH §4: exp(kappa (x.y - 1)) <= 1, the vMF kernel over e^kappa (§3.5's scale) */
+        lp[i] -= 1 / (o->h * o->h);
+        lq[i] -= 1 / (o->h * o->h);
+    }
     free(lwx);
     free(lwy);
     return rc;

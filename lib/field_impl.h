@@ -10,7 +10,8 @@
  * over the targets; lq and mq the same over the particles, the self pair (i, i) included
  * unless o->exclude_self (then dropped and the other weights renormalised, as gfd_kde).
  * k is the unnormalised Gaussian exp(-|z|^2/(2h^2)): (2 pi h^2)^(d/2) is left out of lp
- * and lq alike. Q: N x d, lp, lq: N, mp, mq: N x d. */
+ * and lq alike. With o->sphere (MATH §4) k is exp(kappa (q.y - 1)), kappa = 1/h^2: the vMF
+ * kernel over e^kappa, equal to the Gaussian on unit rows. Q: N x d, lp, lq: N, mp, mq: N x d. */
 int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
                      const gfd_field_opts *o, double *lp, double *mp, double *lq, double *mq,
                      gfd_err *err);

@@ -9,10 +9,14 @@
 #include "io.h"
 #include "rng.h"
 #include "sample.h"
+#include "sphere.h"
+#include "vmf.h"
 #include "ksum.h"
 #include "bandwidth.h"
 #include "kde.h"
 #include "field.h"
 #include "step.h"
+#include "flow.h"
+#include "metric.h"
 
 #endif

@@ -17,6 +17,7 @@
 #define GEMM_BQ 256     /* query rows per block of the gemm path */
 #define GEMM_TR 256     /* references per tile of the gemm path */
 #define GEMM_MIN_D 32
+#define PARALLEL_MIN_PAIRS 65536  /* below this, threads cost more than they save */
 
 void openblas_set_num_threads(int);
 
@@ -346,7 +347,7 @@ static void plan_free(plan *p)
 static int run_direct(const plan *p, double *lse, double *out)
 {
     int failed = 0;
-    #pragma omp parallel
+    #pragma omp parallel if (p->n * p->m >= PARALLEL_MIN_PAIRS)
     {
         double *l = malloc(TILE * sizeof *l);
         if (!l) {
@@ -366,7 +367,7 @@ static int run_gemm(const plan *p, double *lse, double *out)
 {
     int failed = 0;
     openblas_set_num_threads(1);  /* threads come from OpenMP over query blocks */
-    #pragma omp parallel
+    #pragma omp parallel if (p->n * p->m >= PARALLEL_MIN_PAIRS)
     {
         const size_t d = p->d;
         gemm_scratch s = {malloc(GEMM_BQ * d * sizeof(double)), malloc(GEMM_BQ * sizeof(double)),

@@ -1,6 +1,9 @@
-/* One explicit step (MATH §1): x + eta v, the per-particle cap, and step noise. */
+/* One explicit step (MATH §1): x + eta v, the per-particle cap, and step noise; on the
+ * sphere (MATH §4) the same by the exponential map. */
 #include <math.h>
+#include <stdlib.h>
 
+#include "sphere.h"
 #include "step.h"
 
 void gfd_step_defaults(gfd_step_opts *s, gfd_units units, double h)
@@ -29,6 +32,35 @@ static double speed(const double *v, size_t d, size_t i, gfd_err *err)
     return sqrt(s2);
 }
 
+/* MATH §4: w = f v + sqrt(eta) S xi, then x <- exp_x((I - x x^T) w); f caps the geodesic
+ * length eta |(I - x x^T) v|. x: d (moved in place), v, w: d. */
+static void sphere_move(double *x, const double *v, double *w, size_t d, size_t i,
+                        const gfd_step_opts *s)
+{
+    gfd_sphere_tangent(x, v, w, d);
+    double move = s->eta * gfd_sphere_length(w, d);
+    double f = s->max_move > 0 && move > s->max_move ? s->eta * (s->max_move / move) : s->eta;
+    gfd_rng r;
+    if (s->noise > 0)
+        gfd_field_rng(&r, s->seed, s->step, GFD_STREAM_STEP_NOISE, i);
+    for (size_t c = 0; c < d; c++)
+        w[c] = f * w[c] + (s->noise > 0 ? sqrt(s->eta) * s->noise * gfd_rng_normal(&r) : 0);
+    gfd_sphere_exp(x, w, x, d);
+}
+
+/* X: N x d unit rows moved on the sphere, V: N x d. */
+static int sphere_step(double *X, size_t n, size_t d, const double *V, const gfd_step_opts *s,
+                       gfd_err *err)
+{
+    double *w = gfd_alloc(d, sizeof *w, "tangent vector", err);
+    if (!w)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        sphere_move(X + i * d, V + i * d, w, d, i, s);
+    free(w);
+    return 0;
+}
+
 /* X: N x d, V: N x d. */
 int gfd_step(double *X, size_t n, size_t d, const double *V, const gfd_step_opts *s, gfd_err *err)
 {
@@ -37,6 +69,8 @@ int gfd_step(double *X, size_t n, size_t d, const double *V, const gfd_step_opts
     for (size_t i = 0; i < n; i++)
         if (speed(V + i * d, d, i, err) < 0)
             return -1;
+    if (s->sphere)
+        return sphere_step(X, n, d, V, s, err);
     for (size_t i = 0; i < n; i++) {
         double move = s->eta * speed(V + i * d, d, i, err);
         /* MATH §1: |eta v| <= max_move */

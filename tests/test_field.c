@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../lib/gfd.h"
+#include "testutil.h"
 #include "unit.h"
 
 static void test_parse(void)
@@ -65,15 +66,6 @@ static void test_table(void)
     CHECK(n == 11, "%zu fields", n);
 }
 
-static gfd_cloud cloud(gfd_rng *r, size_t n, size_t d, double shift)
-{
-    gfd_cloud c;
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t k = 0; k < n * d; k++)
-        c.x[k] = shift + gfd_rng_normal(r);
-    return c;
-}
-
 static double *velocity(const char *text, const gfd_field_opts *o, const gfd_cloud *X, const gfd_cloud *Y)
 {
     gfd_field_spec s;
@@ -90,7 +82,7 @@ static void test_mixture(void)
      * largest term); a single term of weight 1 is the field itself, bit for bit */
     gfd_rng r;
     gfd_rng_seed(&r, 41);
-    gfd_cloud Y = cloud(&r, 40, 2, 0), X = cloud(&r, 30, 2, 0.5);
+    gfd_cloud Y = tu_cloud(&r, 40, 2, 0, 1, 0), X = tu_cloud(&r, 30, 2, 0.5, 1, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.5;
@@ -109,7 +101,7 @@ static void test_bad_inputs(void)
 {
     gfd_rng r;
     gfd_rng_seed(&r, 42);
-    gfd_cloud Y = cloud(&r, 10, 2, 0), X = cloud(&r, 10, 3, 0);
+    gfd_cloud Y = tu_cloud(&r, 10, 2, 0, 1, 0), X = tu_cloud(&r, 10, 3, 0, 1, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.5;

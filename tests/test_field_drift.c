@@ -8,23 +8,8 @@
 
 #include "../lib/gfd.h"
 #include "../lib/field_impl.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, int weighted)
-{
-    gfd_cloud c;
-    gfd_rng r;
-    gfd_rng_seed(&r, seed);
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t e = 0; e < n * d; e++)
-        c.x[e] = gfd_rng_normal(&r) + shift;
-    if (weighted) {
-        c.w = malloc(n * sizeof *c.w);
-        for (size_t i = 0; i < n; i++)
-            c.w[i] = 0.2 + gfd_rng_uniform(&r);
-    }
-    return c;
-}
 
 static gfd_field_opts drift_opts(void)
 {
@@ -193,30 +178,33 @@ static void test_official_laplace(void)
     /* defaults (laplace, both, 3 temperatures, RMS, floor 1e-6, mask, scale) vs the
      * long-double transcription: 1e-9 leaves room for the float64 passes (~1e-13 seen) */
     gfd_field_opts o = drift_opts();
-    compare_ref("laplace", random_cloud(1, 37, 3, 0.5, 0), random_cloud(2, 53, 3, 0, 0), o, 1e-9);
-    compare_ref("laplace weighted", random_cloud(3, 40, 2, 1, 1), random_cloud(4, 31, 2, 0, 1), o, 1e-9);
+    compare_ref("laplace", tu_seeded_cloud(1, 37, 3, 0.5, 1, 0), tu_seeded_cloud(2, 53, 3, 0, 1, 0), o, 1e-9);
+    compare_ref("laplace weighted", tu_seeded_cloud(3, 40, 2, 1, 1, 1), tu_seeded_cloud(4, 31, 2, 0, 1, 1), o, 1e-9);
     o.floor = 1e-3;  /* a floor that most pairs sit on */
-    compare_ref("laplace floor 1e-3", random_cloud(5, 29, 2, 0, 0), random_cloud(6, 45, 2, 0, 0), o, 1e-9);
+    compare_ref("laplace floor 1e-3", tu_seeded_cloud(5, 29, 2, 0, 1, 0),
+                tu_seeded_cloud(6, 45, 2, 0, 1, 0), o, 1e-9);
     o.floor = 0;
-    compare_ref("laplace no floor", random_cloud(5, 29, 2, 0, 0), random_cloud(6, 45, 2, 0, 0), o, 1e-9);
+    compare_ref("laplace no floor", tu_seeded_cloud(5, 29, 2, 0, 1, 0), tu_seeded_cloud(6, 45, 2, 0, 1, 0), o, 1e-9);
 }
 
 static void test_official_switches(void)
 {
     gfd_field_opts o = drift_opts();
     o.drift_kernel = GFD_KERNEL_GAUSS;
-    compare_ref("gauss", random_cloud(7, 33, 2, 0.3, 0), random_cloud(8, 41, 2, 0, 0), o, 1e-9);
+    compare_ref("gauss", tu_seeded_cloud(7, 33, 2, 0.3, 1, 0), tu_seeded_cloud(8, 41, 2, 0, 1, 0), o, 1e-9);
     o.no_rms = o.no_mask = 1;
-    compare_ref("gauss no-rms no-mask", random_cloud(9, 33, 2, 0.3, 1), random_cloud(10, 41, 2, 0, 0), o, 1e-9);
+    compare_ref("gauss no-rms no-mask", tu_seeded_cloud(9, 33, 2, 0.3, 1, 1),
+                tu_seeded_cloud(10, 41, 2, 0, 1, 0), o, 1e-9);
     o = drift_opts();
     o.no_scale = 1;
     o.temps[0] = 0.3, o.temps[1] = 1, o.ntemps = 2;
-    compare_ref("no-scale", random_cloud(11, 30, 3, 0.3, 0), random_cloud(12, 20, 3, 0, 0), o, 1e-9);
+    compare_ref("no-scale", tu_seeded_cloud(11, 30, 3, 0.3, 1, 0), tu_seeded_cloud(12, 20, 3, 0, 1, 0), o, 1e-9);
     o.normalize = GFD_NORMALIZE_SEP;
-    compare_ref("sep", random_cloud(13, 30, 2, 0.3, 1), random_cloud(14, 25, 2, 0, 1), o, 1e-9);
+    compare_ref("sep", tu_seeded_cloud(13, 30, 2, 0.3, 1, 1), tu_seeded_cloud(14, 25, 2, 0, 1, 1), o, 1e-9);
     o = drift_opts();
     o.temps[0] = 1e-3, o.ntemps = 1;  /* logits near -1e3 / scale: log space throughout */
-    compare_ref("tiny temperature", random_cloud(15, 30, 2, 0.3, 0), random_cloud(16, 25, 2, 0, 0), o, 1e-9);
+    compare_ref("tiny temperature", tu_seeded_cloud(15, 30, 2, 0.3, 1, 0),
+                tu_seeded_cloud(16, 25, 2, 0, 1, 0), o, 1e-9);
 }
 
 /* h^2 v_kl with v_kl = (m_p - m_q) / h^2 (MATH §2.2, §3.1), self term included:
@@ -224,39 +212,19 @@ static void test_official_switches(void)
 static void ref_kl_times_h2(const gfd_cloud *X, const gfd_cloud *Y, double h, double *V)
 {
     size_t n = X->n, d = X->d;
+    long double *wy = tu_ref_weights(Y), *wx = tu_ref_weights(X), m[2][8], lse;
     for (size_t i = 0; i < n; i++) {
-        long double m[2][8] = {{0}};
-        for (int s = 0; s < 2; s++) {
-            const gfd_cloud *c = s ? X : Y;
-            long double mx = -INFINITY, z = 0, wsum = 0;
-            long double *l = malloc(c->n * sizeof *l);
-            for (size_t j = 0; j < c->n; j++)
-                wsum += c->w ? c->w[j] : 1;
-            for (size_t j = 0; j < c->n; j++) {
-                long double d2 = 0;
-                for (size_t k = 0; k < d; k++)
-                    d2 += ((long double)X->x[i * d + k] - c->x[j * d + k]) * ((long double)X->x[i * d + k] - c->x[j * d + k]);
-                l[j] = logl((c->w ? c->w[j] : 1) / wsum) - d2 / (2.0L * h * h);
-                mx = fmaxl(mx, l[j]);
-            }
-            for (size_t j = 0; j < c->n; j++) {
-                long double e = expl(l[j] - mx);
-                z += e;
-                for (size_t k = 0; k < d; k++)
-                    m[s][k] += e * c->x[j * d + k];
-            }
-            for (size_t k = 0; k < d; k++)
-                m[s][k] /= z;
-            free(l);
-        }
+        tu_ref_pass(X->x + i * d, Y, wy, h, -1, &lse, m[0]);
+        tu_ref_pass(X->x + i * d, X, wx, h, -1, &lse, m[1]);
         for (size_t k = 0; k < d; k++)  /* h^2 * (m_p - m_q) / h^2 */
             V[i * d + k] = (double)(h * h * ((m[0][k] - m[1][k]) / (h * h)));
     }
+    free(wy), free(wx);
 }
 
 static void check_kl(size_t n, size_t m, size_t d, double h, int weighted)
 {
-    gfd_cloud X = random_cloud(20 + n, n, d, 0.4, weighted), Y = random_cloud(21 + m, m, d, 0, weighted);
+    gfd_cloud X = tu_seeded_cloud(20 + n, n, d, 0.4, 1, weighted), Y = tu_seeded_cloud(21 + m, m, d, 0, 1, weighted);
     gfd_field_opts o = drift_opts();
     o.drift_kernel = GFD_KERNEL_GAUSS, o.normalize = GFD_NORMALIZE_SEP;
     o.no_mask = o.no_rms = o.no_scale = 1;
@@ -284,7 +252,7 @@ static void test_equals_h2_kl(void)
 static void test_identity(void)
 {
     /* --no-mask and X == Y: every block and its mirror are the same passes: v = 0 */
-    gfd_cloud X = random_cloud(30, 300, 2, 0, 0), Y = random_cloud(30, 300, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(30, 300, 2, 0, 1, 0), Y = tu_seeded_cloud(30, 300, 2, 0, 1, 0);
     gfd_field_opts o = drift_opts();
     o.no_mask = 1;
     double *V = malloc(300 * 2 * sizeof *V), worst = 0;
@@ -319,7 +287,7 @@ static void test_masked_identity_diagnostics(void)
     /* with the self-mask, X == Y is not a fixed point: each particle sees itself only
      * among the targets. Diagnostics of how |v| (RMS over particles) changes with N. */
     for (size_t n = 100; n <= 1600; n *= 4) {
-        gfd_cloud X = random_cloud(40, n, 2, 0, 0);
+        gfd_cloud X = tu_seeded_cloud(40, n, 2, 0, 1, 0);
         double *V = malloc(n * 2 * sizeof *V), rms[3];
         gfd_err err;
         for (int k = 0; k < 3; k++) {  /* default, --no-rms, --normalize sep --no-rms */
@@ -338,7 +306,7 @@ static void test_masked_identity_diagnostics(void)
 
 static void test_thread_invariance(void)
 {
-    gfd_cloud X = random_cloud(50, 900, 2, 0.3, 1), Y = random_cloud(51, 700, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(50, 900, 2, 0.3, 1, 1), Y = tu_seeded_cloud(51, 700, 2, 0, 1, 0);
     size_t nd = 900 * 2;
     double *V1 = malloc(nd * sizeof *V1), *V2 = malloc(nd * sizeof *V2);
     for (int sep = 0; sep < 2; sep++) {
@@ -356,7 +324,7 @@ static void test_thread_invariance(void)
 
 static void test_bad_options(void)
 {
-    gfd_cloud X = random_cloud(60, 5, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(60, 5, 2, 0, 1, 0);
     double V[10];
     gfd_err err;
     gfd_field_opts o = drift_opts();

@@ -1,78 +1,26 @@
-/* The f-divergence fields (lib/field_fdiv.c, MATH §3.1) against a direct O(NM) loop below
- * that builds both KDEs and mean shifts pair by pair in long double; the ratio clip; the
- * alpha identities; identifiability (X == Y gives v = 0) of every score field of §3.1,
- * §3.3, §3.5; a shifted cloud; leave-one-out; weights; a tiny bandwidth. Tolerances
- * are stated at each check. */
+/* The f-divergence fields (lib/field_fdiv.c, MATH §3.1) against a direct O(NM) loop
+ * (ref_fdiv below over testutil.h's tu_ref_pass) that builds both KDEs and mean shifts
+ * pair by pair in long double; the ratio clip; the alpha identities; identifiability
+ * (X == Y gives v = 0) of every score field of §3.1, §3.3, §3.5; a shifted cloud;
+ * leave-one-out; weights; a tiny bandwidth. Tolerances are stated at each check. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/gfd.h"
+#include "testutil.h"
 #include "unit.h"
 
 enum { KL, RKL, CHI2, ALPHA, JS };
-
-static gfd_cloud random_cloud(gfd_rng *r, size_t n, size_t d, double shift, double scale, int weighted)
-{
-    gfd_cloud c;
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t k = 0; k < n * d; k++)
-        c.x[k] = shift + scale * gfd_rng_normal(r);
-    if (weighted) {
-        c.w = malloc(n * sizeof *c.w);
-        for (size_t i = 0; i < n; i++)
-            c.w[i] = 0.2 + 1.6 * gfd_rng_uniform(r);
-    }
-    return c;
-}
-
-/* Normalised weights in long double. */
-static long double *ref_weights(const gfd_cloud *c)
-{
-    long double *w = malloc(c->n * sizeof *w), total = 0;
-    for (size_t i = 0; i < c->n; i++)
-        total += c->w ? c->w[i] : 1;
-    for (size_t i = 0; i < c->n; i++)
-        w[i] = (c->w ? c->w[i] : 1) / total;
-    return w;
-}
-
-/* At query q: lse = log sum_j w_j exp(-|q - r_j|^2 / (2 h^2)) and the softmax mean of the
- * r_j, one pair at a time, shifted by the largest logit (row `skip` left out, or -1). */
-static void ref_pass(const double *q, const gfd_cloud *R, const long double *w, double h,
-                     long skip, long double *lse, long double *mean)
-{
-    const size_t d = R->d;
-    long double *l = malloc(R->n * sizeof *l), mx = -INFINITY, s = 0;
-    for (size_t j = 0; j < R->n; j++) {
-        long double d2 = 0;
-        for (size_t c = 0; c < d; c++)
-            d2 += ((long double)q[c] - R->x[j * d + c]) * ((long double)q[c] - R->x[j * d + c]);
-        l[j] = (long)j == skip ? -INFINITY : logl(w[j]) - d2 / (2.0L * h * h);
-        mx = l[j] > mx ? l[j] : mx;
-    }
-    for (size_t c = 0; c < d; c++)
-        mean[c] = 0;
-    for (size_t j = 0; j < R->n; j++) {
-        long double e = expl(l[j] - mx);
-        s += e;
-        for (size_t c = 0; c < d; c++)
-            mean[c] += e * R->x[j * d + c];
-    }
-    for (size_t c = 0; c < d; c++)
-        mean[c] /= s;
-    *lse = mx + logl(s);
-    free(l);
-}
 
 /* v of MATH §3.1 at every particle, g applied to r itself (not to log r as the library does). */
 static void ref_fdiv(int kind, double A, const gfd_cloud *X, const gfd_cloud *Y, double h,
                      double R, int exclude_self, double *V)
 {
     const size_t d = X->d;
-    long double *wx = ref_weights(X), *wy = ref_weights(Y), lp, lq, mp[16], mq[16];
+    long double *wx = tu_ref_weights(X), *wy = tu_ref_weights(Y), lp, lq, mp[16], mq[16];
     for (size_t i = 0; i < X->n; i++) {
-        ref_pass(X->x + i * d, Y, wy, h, -1, &lp, mp);
-        ref_pass(X->x + i * d, X, wx, h, exclude_self ? (long)i : -1, &lq, mq);
+        tu_ref_pass(X->x + i * d, Y, wy, h, -1, &lp, mp);
+        tu_ref_pass(X->x + i * d, X, wx, h, exclude_self ? (long)i : -1, &lq, mq);
         if (exclude_self)
             lq -= logl(1 - wx[i]);
         long double r = expl(lq - lp);
@@ -83,16 +31,6 @@ static void ref_fdiv(int kind, double A, const gfd_cloud *X, const gfd_cloud *Y,
             V[i * d + c] = (double)(g * (mp[c] - mq[c]) / ((long double)h * h));
     }
     free(wx), free(wy);
-}
-
-static double *field(const char *text, const gfd_field_opts *o, const gfd_cloud *X, const gfd_cloud *Y)
-{
-    gfd_field_spec spec;
-    gfd_err err;
-    double *V = malloc(X->n * X->d * sizeof *V);
-    CHECK(gfd_field_parse(text, &spec, &err) == 0, "%s", err.msg);
-    CHECK(gfd_velocity(&spec, o, X, Y, V, NULL, &err) == 0, "%s: %s", text, err.msg);
-    return V;
 }
 
 /* Worst over particles of |v - v_ref| / |v_ref| (Euclidean norms). */
@@ -121,7 +59,7 @@ static void compare_all(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_
 {
     double *Vref = malloc(X->n * X->d * sizeof *Vref);
     for (size_t f = 0; f < NFDIV; f++) {
-        double *V = field(fdivs[f].text, o, X, Y);
+        double *V = tu_field(fdivs[f].text, o, X, Y);
         ref_fdiv(fdivs[f].kind, fdivs[f].A, X, Y, o->h, o->ratio_clip, o->exclude_self, Vref);
         double e = worst_relative(V, Vref, X->n, X->d);
         CHECK(e <= tol, "%s d=%zu h=%g: relative error %.3g > %.3g", fdivs[f].text, X->d, o->h, e, tol);
@@ -140,8 +78,8 @@ static void test_against_direct(void)
     gfd_field_opts_default(&o);
     for (size_t d = 1; d <= 5; d += d < 2 ? 1 : 3) {
         for (int weighted = 0; weighted <= 1; weighted++) {
-            gfd_cloud Y = random_cloud(&r, 53, d, 0, 1, weighted);
-            gfd_cloud X = random_cloud(&r, 37, d, 0.7, 0.6, weighted);
+            gfd_cloud Y = tu_cloud(&r, 53, d, 0, 1, weighted);
+            gfd_cloud X = tu_cloud(&r, 37, d, 0.7, 0.6, weighted);
             o.h = 0.4 + 0.3 * (double)d / 5;
             compare_all(&X, &Y, &o, 1e-9);
             gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -155,16 +93,16 @@ static void test_ratio_clip(void)
      * of them at both ends; the reference clips r itself */
     gfd_rng r;
     gfd_rng_seed(&r, 12);
-    gfd_cloud Y = random_cloud(&r, 40, 2, 0, 1, 0), X = random_cloud(&r, 30, 2, 1.5, 0.5, 0);
+    gfd_cloud Y = tu_cloud(&r, 40, 2, 0, 1, 0), X = tu_cloud(&r, 30, 2, 1.5, 0.5, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.3;
     o.ratio_clip = 10;
     compare_all(&X, &Y, &o, 1e-9);
     /* and the clip binds: chi2 with R = 10 differs from chi2 with the default R */
-    double *V10 = field("chi2", &o, &X, &Y);
+    double *V10 = tu_field("chi2", &o, &X, &Y);
     o.ratio_clip = 1e6;
-    double *V6 = field("chi2", &o, &X, &Y);
+    double *V6 = tu_field("chi2", &o, &X, &Y);
     CHECK(memcmp(V10, V6, X.n * 2 * sizeof *V6), "the clip R = 10 changed nothing");
     free(V10), free(V6);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -176,13 +114,13 @@ static void test_alpha_identities(void)
      * for all five, so these hold to the last bit */
     gfd_rng r;
     gfd_rng_seed(&r, 13);
-    gfd_cloud Y = random_cloud(&r, 50, 3, 0, 1, 1), X = random_cloud(&r, 40, 3, 0.5, 0.7, 0);
+    gfd_cloud Y = tu_cloud(&r, 50, 3, 0, 1, 1), X = tu_cloud(&r, 40, 3, 0.5, 0.7, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.5;
     const char *pairs[3][2] = {{"alpha:1", "kl"}, {"alpha:0", "rkl"}, {"alpha:2", "chi2:0.5"}};
     for (int p = 0; p < 3; p++) {
-        double *a = field(pairs[p][0], &o, &X, &Y), *b = field(pairs[p][1], &o, &X, &Y);
+        double *a = tu_field(pairs[p][0], &o, &X, &Y), *b = tu_field(pairs[p][1], &o, &X, &Y);
         CHECK(!memcmp(a, b, X.n * X.d * sizeof *a), "%s differs from %s", pairs[p][0], pairs[p][1]);
         free(a), free(b);
     }
@@ -198,7 +136,7 @@ static void test_identifiability(void)
     gfd_rng r;
     gfd_rng_seed(&r, 14);
     for (int weighted = 0; weighted <= 1; weighted++) {
-        gfd_cloud Y = random_cloud(&r, 60, 2, 0, 1, weighted), X = Y;
+        gfd_cloud Y = tu_cloud(&r, 60, 2, 0, 1, weighted), X = Y;
         X.x = malloc(Y.n * Y.d * sizeof *X.x);
         memcpy(X.x, Y.x, Y.n * Y.d * sizeof *X.x);
         gfd_field_opts o;
@@ -206,7 +144,7 @@ static void test_identifiability(void)
         o.h = 0.3;
         for (size_t f = 0; f < sizeof score_fields / sizeof *score_fields; f++) {
             o.noise_inject = weighted ? 0.2 : 0;
-            double *V = field(score_fields[f], &o, &X, &Y), worst = 0;
+            double *V = tu_field(score_fields[f], &o, &X, &Y), worst = 0;
             for (size_t k = 0; k < X.n * X.d; k++)
                 worst = fmax(worst, isnan(V[k]) ? INFINITY : fabs(V[k]));
             CHECK(worst < 1e-12, "%s (weights %d): |v| up to %.3g with X == Y", score_fields[f], weighted, worst);
@@ -223,7 +161,7 @@ static void test_shifted_cloud(void)
      * is below -0.3 times the mean of |v| (mmd, the weakest, gives -0.49) */
     gfd_rng r;
     gfd_rng_seed(&r, 15);
-    gfd_cloud Y = random_cloud(&r, 80, 2, 0, 1, 0), X = Y;
+    gfd_cloud Y = tu_cloud(&r, 80, 2, 0, 1, 0), X = Y;
     X.x = malloc(Y.n * 2 * sizeof *X.x);
     for (size_t i = 0; i < Y.n; i++)
         X.x[2 * i] = Y.x[2 * i] + 1, X.x[2 * i + 1] = Y.x[2 * i + 1];
@@ -231,7 +169,7 @@ static void test_shifted_cloud(void)
     gfd_field_opts_default(&o);
     o.h = 0.4;
     for (size_t f = 0; f < sizeof score_fields / sizeof *score_fields; f++) {
-        double *V = field(score_fields[f], &o, &X, &Y), mean = 0, speed = 0;
+        double *V = tu_field(score_fields[f], &o, &X, &Y), mean = 0, speed = 0;
         for (size_t i = 0; i < X.n; i++) {
             mean += V[2 * i] / (double)X.n;
             speed += hypot(V[2 * i], V[2 * i + 1]) / (double)X.n;
@@ -254,7 +192,7 @@ static void test_exclude_self(void)
     o.h = 0.5;
     o.exclude_self = 1;
     for (int weighted = 0; weighted <= 1; weighted++) {
-        gfd_cloud Y = random_cloud(&r, 45, 2, 0, 1, weighted), X = random_cloud(&r, 35, 2, 0.3, 0.9, weighted);
+        gfd_cloud Y = tu_cloud(&r, 45, 2, 0, 1, weighted), X = tu_cloud(&r, 35, 2, 0.3, 0.9, weighted);
         compare_all(&X, &Y, &o, 1e-9);
         gfd_cloud_free(&X), gfd_cloud_free(&Y);
     }
@@ -265,7 +203,7 @@ static void test_weights_are_multiplicities(void)
     /* a target of weight 2 is the same target listed twice: v equal to rounding (1e-12) */
     gfd_rng r;
     gfd_rng_seed(&r, 17);
-    gfd_cloud Y = random_cloud(&r, 20, 2, 0, 1, 0), X = random_cloud(&r, 15, 2, 0.5, 1, 0), Y2;
+    gfd_cloud Y = tu_cloud(&r, 20, 2, 0, 1, 0), X = tu_cloud(&r, 15, 2, 0.5, 1, 0), Y2;
     gfd_cloud_alloc(&Y2, 21, 2, NULL);
     memcpy(Y2.x, Y.x, 40 * sizeof *Y.x);
     memcpy(Y2.x + 40, Y.x + 6, 2 * sizeof *Y.x);  /* row 3 again */
@@ -276,7 +214,7 @@ static void test_weights_are_multiplicities(void)
     gfd_field_opts_default(&o);
     o.h = 0.6;
     for (size_t f = 0; f < NFDIV; f++) {
-        double *a = field(fdivs[f].text, &o, &X, &Y), *b = field(fdivs[f].text, &o, &X, &Y2);
+        double *a = tu_field(fdivs[f].text, &o, &X, &Y), *b = tu_field(fdivs[f].text, &o, &X, &Y2);
         double e = worst_relative(a, b, X.n, 2);
         CHECK(e < 1e-12, "%s: weight 2 vs a duplicate row: %.3g", fdivs[f].text, e);
         free(a), free(b);
@@ -290,12 +228,12 @@ static void test_tiny_bandwidth(void)
      * 1e-6: finite, and equal to the log-space reference to 1e-9 */
     gfd_rng r;
     gfd_rng_seed(&r, 18);
-    gfd_cloud Y = random_cloud(&r, 30, 2, 0, 1, 0), X = random_cloud(&r, 20, 2, 0, 1, 0);
+    gfd_cloud Y = tu_cloud(&r, 30, 2, 0, 1, 0), X = tu_cloud(&r, 20, 2, 0, 1, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 1e-3;
     compare_all(&X, &Y, &o, 1e-9);
-    double *V = field("rkl:1,chi2:1,js:1", &o, &X, &Y);
+    double *V = tu_field("rkl:1,chi2:1,js:1", &o, &X, &Y);
     for (size_t k = 0; k < X.n * 2; k++)
         CHECK(isfinite(V[k]), "v[%zu] = %g", k, V[k]);
     free(V);

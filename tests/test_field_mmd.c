@@ -4,21 +4,8 @@
 #include <string.h>
 
 #include "../lib/gfd.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(gfd_rng *r, size_t n, size_t d, double shift, double scale, int weighted)
-{
-    gfd_cloud c;
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t k = 0; k < n * d; k++)
-        c.x[k] = shift + scale * gfd_rng_normal(r);
-    if (weighted) {
-        c.w = malloc(n * sizeof *c.w);
-        for (size_t i = 0; i < n; i++)
-            c.w[i] = 0.2 + 1.6 * gfd_rng_uniform(r);
-    }
-    return c;
-}
 
 static long double weight(const gfd_cloud *c, size_t i)
 {
@@ -54,16 +41,6 @@ static long double mmd2(const gfd_cloud *X, const gfd_cloud *Y, double h)
     return s;
 }
 
-static double *mmd_field(const gfd_field_opts *o, const gfd_cloud *X, const gfd_cloud *Y)
-{
-    gfd_field_spec spec;
-    gfd_err err;
-    double *V = malloc(X->n * X->d * sizeof *V);
-    CHECK(gfd_field_parse("mmd", &spec, &err) == 0, "%s", err.msg);
-    CHECK(gfd_velocity(&spec, o, X, Y, V, NULL, &err) == 0, "%s", err.msg);
-    return V;
-}
-
 /* d MMD^2 / d x_i: the x_i term of the XX sum appears twice (k(x_i,x_k) and k(x_k,x_i)),
  * and d/dx k(x,u) = k(x,u)(u - x)/h^2, so
  *     grad_i MMD^2 = 2 a_i sum_k a_k k(x_i,x_k)(x_k - x_i)/h^2 - 2 a_i sum_j b_j k(x_i,y_j)(y_j - x_i)/h^2
@@ -76,7 +53,7 @@ static void check_finite_differences(gfd_cloud *X, const gfd_cloud *Y, double h,
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = h;
-    double *V = mmd_field(&o, X, Y), worst = 0, delta = 1e-4 * h;
+    double *V = tu_field("mmd", &o, X, Y), worst = 0, delta = 1e-4 * h;
     const size_t d = X->d;
     for (size_t i = 0; i < X->n; i++) {
         double e2 = 0, v2 = 0;
@@ -105,8 +82,8 @@ static void test_finite_differences(void)
     gfd_rng_seed(&r, 21);
     for (int weighted = 0; weighted <= 1; weighted++)
         for (size_t d = 1; d <= 3; d += 2) {
-            gfd_cloud Y = random_cloud(&r, 25, d, 0, 1, weighted);
-            gfd_cloud X = random_cloud(&r, 20, d, 0.8, 0.7, weighted);
+            gfd_cloud Y = tu_cloud(&r, 25, d, 0, 1, weighted);
+            gfd_cloud X = tu_cloud(&r, 20, d, 0.8, 0.7, weighted);
             check_finite_differences(&X, &Y, 0.6, 1e-6);
             gfd_cloud_free(&X), gfd_cloud_free(&Y);
         }
@@ -140,7 +117,7 @@ static void test_noise_inject(void)
     /* against the direct loop at 1e-10 relative per particle; another step draws other noise */
     gfd_rng r;
     gfd_rng_seed(&r, 22);
-    gfd_cloud Y = random_cloud(&r, 30, 2, 0, 1, 1), X = random_cloud(&r, 25, 2, 0.5, 0.8, 1);
+    gfd_cloud Y = tu_cloud(&r, 30, 2, 0, 1, 1), X = tu_cloud(&r, 25, 2, 0.5, 0.8, 1);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.5;
@@ -149,7 +126,7 @@ static void test_noise_inject(void)
     o.step = 7;
     double *Vref = malloc(X.n * 2 * sizeof *Vref);
     for (o.exclude_self = 0; o.exclude_self <= 1; o.exclude_self++) {
-        double *V = mmd_field(&o, &X, &Y), worst = 0;
+        double *V = tu_field("mmd", &o, &X, &Y), worst = 0;
         ref_noise_inject(&X, &Y, &o, Vref);
         for (size_t i = 0; i < X.n; i++)
             worst = fmax(worst, hypot(V[2 * i] - Vref[2 * i], V[2 * i + 1] - Vref[2 * i + 1])
@@ -158,9 +135,9 @@ static void test_noise_inject(void)
         free(V);
     }
     o.exclude_self = 0;
-    double *a = mmd_field(&o, &X, &Y);
+    double *a = tu_field("mmd", &o, &X, &Y);
     o.step = 8;
-    double *b = mmd_field(&o, &X, &Y);
+    double *b = tu_field("mmd", &o, &X, &Y);
     CHECK(memcmp(a, b, X.n * 2 * sizeof *a), "step 7 and step 8 gave the same noise");
     free(a), free(b), free(Vref);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -172,12 +149,12 @@ static void test_far_particle(void)
      * its velocity is 0, finite, and the others are unchanged */
     gfd_rng r;
     gfd_rng_seed(&r, 23);
-    gfd_cloud Y = random_cloud(&r, 20, 2, 0, 1, 0), X = random_cloud(&r, 10, 2, 0, 1, 0);
+    gfd_cloud Y = tu_cloud(&r, 20, 2, 0, 1, 0), X = tu_cloud(&r, 10, 2, 0, 1, 0);
     X.x[0] = X.x[1] = 50;
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.2;
-    double *V = mmd_field(&o, &X, &Y);
+    double *V = tu_field("mmd", &o, &X, &Y);
     for (size_t k = 0; k < X.n * 2; k++)
         CHECK(isfinite(V[k]), "v[%zu] = %g", k, V[k]);
     CHECK(V[0] == 0 && V[1] == 0, "far particle: v = (%g, %g)", V[0], V[1]);

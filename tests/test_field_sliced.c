@@ -9,23 +9,8 @@
 
 #include "../lib/gfd.h"
 #include "../lib/field_impl.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, int weighted)
-{
-    gfd_cloud c;
-    gfd_rng r;
-    gfd_rng_seed(&r, seed);
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t e = 0; e < n * d; e++)
-        c.x[e] = gfd_rng_normal(&r) + shift;
-    if (weighted) {
-        c.w = malloc(n * sizeof *c.w);
-        for (size_t i = 0; i < n; i++)
-            c.w[i] = 0.2 + gfd_rng_uniform(&r);
-    }
-    return c;
-}
 
 static gfd_field_opts opts(int L, uint64_t seed, uint64_t step)
 {
@@ -135,10 +120,12 @@ static void check_ref(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_opts
 
 static void test_reference(void)
 {
-    check_ref("N < M, 20 directions", random_cloud(1, 37, 2, 1, 0), random_cloud(2, 61, 2, 0, 0), opts(20, 5, 3));
-    check_ref("N > M, d = 3, 9 directions", random_cloud(3, 50, 3, 1, 0), random_cloud(4, 23, 3, 0, 0), opts(9, 6, 0));
-    check_ref("weighted", random_cloud(5, 31, 2, 1, 1), random_cloud(6, 27, 2, 0, 1), opts(12, 7, 1));
-    check_ref("M = 1", random_cloud(7, 10, 2, 1, 0), random_cloud(8, 1, 2, 0, 0), opts(3, 8, 0));
+    check_ref("N < M, 20 directions", tu_seeded_cloud(1, 37, 2, 1, 1, 0),
+              tu_seeded_cloud(2, 61, 2, 0, 1, 0), opts(20, 5, 3));
+    check_ref("N > M, d = 3, 9 directions", tu_seeded_cloud(3, 50, 3, 1, 1, 0),
+              tu_seeded_cloud(4, 23, 3, 0, 1, 0), opts(9, 6, 0));
+    check_ref("weighted", tu_seeded_cloud(5, 31, 2, 1, 1, 1), tu_seeded_cloud(6, 27, 2, 0, 1, 1), opts(12, 7, 1));
+    check_ref("M = 1", tu_seeded_cloud(7, 10, 2, 1, 1, 0), tu_seeded_cloud(8, 1, 2, 0, 1, 0), opts(3, 8, 0));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -152,7 +139,7 @@ static void test_one_direction_transport(void)
     /* MATH §3.7, L = 1 and N = M: x + v puts the particles' projections exactly on the
      * sorted target projections, and moves them along theta only (1e-12, unit data) */
     size_t n = 500;
-    gfd_cloud X = random_cloud(10, n, 2, 2, 0), Y = random_cloud(11, n, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(10, n, 2, 2, 1, 0), Y = tu_seeded_cloud(11, n, 2, 0, 1, 0);
     gfd_field_opts o = opts(1, 42, 7);
     double *V = malloc(n * 2 * sizeof *V), theta[2] = {0, 0}, big = 0;
     CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
@@ -183,7 +170,7 @@ static void test_identity(void)
 {
     /* X == Y: every particle's level is its own target's level: v = 0 exactly */
     for (int weighted = 0; weighted < 2; weighted++) {
-        gfd_cloud X = random_cloud(20, 300, 3, 0, weighted), Y = random_cloud(20, 300, 3, 0, weighted);
+        gfd_cloud X = tu_seeded_cloud(20, 300, 3, 0, 1, weighted), Y = tu_seeded_cloud(20, 300, 3, 0, 1, weighted);
         gfd_field_opts o = opts(64, 1, 0);
         double *V = malloc(900 * sizeof *V), worst = 0;
         CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
@@ -199,7 +186,7 @@ static void test_streams_and_bandwidth(void)
 {
     /* directions come from (seed, step): a new step draws new ones, the same step the
      * same bytes; the bandwidth plays no part (h = 1e-3 gives the same bytes) */
-    gfd_cloud X = random_cloud(30, 100, 2, 1, 0), Y = random_cloud(31, 120, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(30, 100, 2, 1, 1, 0), Y = tu_seeded_cloud(31, 120, 2, 0, 1, 0);
     double *V[4];
     gfd_field_opts o[4] = {opts(16, 9, 0), opts(16, 9, 1), opts(16, 9, 0), opts(16, 10, 0)};
     o[2].h = 1e-3;
@@ -217,7 +204,7 @@ static void test_streams_and_bandwidth(void)
 
 static void test_thread_invariance(void)
 {
-    gfd_cloud X = random_cloud(40, 2000, 2, 1, 1), Y = random_cloud(41, 1500, 2, 0, 0);
+    gfd_cloud X = tu_seeded_cloud(40, 2000, 2, 1, 1, 1), Y = tu_seeded_cloud(41, 1500, 2, 0, 1, 0);
     size_t nd = 2000 * 2;
     double *V1 = malloc(nd * sizeof *V1), *V2 = malloc(nd * sizeof *V2);
     gfd_field_opts o = opts(30, 3, 2);
@@ -232,7 +219,7 @@ static void test_thread_invariance(void)
 
 static void test_bad_input(void)
 {
-    gfd_cloud X = random_cloud(50, 5, 2, 0, 1);
+    gfd_cloud X = tu_seeded_cloud(50, 5, 2, 0, 1, 1);
     double V[10];
     gfd_err err;
     gfd_field_opts o = opts(0, 1, 0);

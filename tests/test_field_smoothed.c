@@ -7,52 +7,8 @@
 #include <string.h>
 
 #include "../lib/gfd.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(gfd_rng *r, size_t n, size_t d, double shift, double scale)
-{
-    gfd_cloud c;
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t k = 0; k < n * d; k++)
-        c.x[k] = shift + scale * gfd_rng_normal(r);
-    return c;
-}
-
-static double *field(const char *text, const gfd_field_opts *o, const gfd_cloud *X, const gfd_cloud *Y)
-{
-    gfd_field_spec spec;
-    gfd_err err;
-    double *V = malloc(X->n * X->d * sizeof *V);
-    CHECK(gfd_field_parse(text, &spec, &err) == 0, "%s", err.msg);
-    CHECK(gfd_velocity(&spec, o, X, Y, V, NULL, &err) == 0, "%s: %s", text, err.msg);
-    return V;
-}
-
-/* Softmax mean of the rows of R (uniform weights) at z, row `skip` left out (or -1):
- * MATH §2.2's m(z), pair by pair in long double. */
-static void ref_mean(const double *z, const gfd_cloud *R, double h, long skip, long double *mean)
-{
-    const size_t d = R->d;
-    long double *l = malloc(R->n * sizeof *l), mx = -INFINITY, s = 0;
-    for (size_t j = 0; j < R->n; j++) {
-        long double d2 = 0;
-        for (size_t c = 0; c < d; c++)
-            d2 += ((long double)z[c] - R->x[j * d + c]) * ((long double)z[c] - R->x[j * d + c]);
-        l[j] = (long)j == skip ? -INFINITY : -d2 / (2.0L * h * h);
-        mx = l[j] > mx ? l[j] : mx;
-    }
-    for (size_t c = 0; c < d; c++)
-        mean[c] = 0;
-    for (size_t j = 0; j < R->n; j++) {
-        long double e = expl(l[j] - mx);
-        s += e;
-        for (size_t c = 0; c < d; c++)
-            mean[c] += e * R->x[j * d + c];
-    }
-    for (size_t c = 0; c < d; c++)
-        mean[c] /= s;
-    free(l);
-}
 
 static void test_against_direct(void)
 {
@@ -60,22 +16,23 @@ static void test_against_direct(void)
      * normals each): the mean of s(x + h xi) = (m_p - m_q)/h^2; 1e-9 relative per particle */
     gfd_rng r;
     gfd_rng_seed(&r, 31);
-    gfd_cloud Y = random_cloud(&r, 30, 3, 0, 1), X = random_cloud(&r, 20, 3, 0.4, 0.8);
+    gfd_cloud Y = tu_cloud(&r, 30, 3, 0, 1, 0), X = tu_cloud(&r, 20, 3, 0.4, 0.8, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.5, o.mc = 5, o.seed = 3, o.step = 2;
     for (o.exclude_self = 0; o.exclude_self <= 1; o.exclude_self++) {
-        double *V = field("kl-smoothed", &o, &X, &Y), worst = 0;
+        double *V = tu_field("kl-smoothed", &o, &X, &Y), worst = 0;
         for (size_t i = 0; i < X.n; i++) {
             gfd_rng ri;
             gfd_field_rng(&ri, o.seed, o.step, GFD_STREAM_MC, i);
-            long double v[3] = {0}, mp[3], mq[3];
+            long double v[3] = {0}, mp[3], mq[3], lse;
             for (int s = 0; s < o.mc; s++) {
                 double z[3];
                 for (int c = 0; c < 3; c++)
                     z[c] = X.x[i * 3 + c] + o.h * gfd_rng_normal(&ri);
-                ref_mean(z, &Y, o.h, -1, mp);
-                ref_mean(z, &X, o.h, o.exclude_self ? (long)i : -1, mq);
+                /* MATH §2.2's m(z) of each cloud, uniform weights, pair by pair */
+                tu_ref_pass(z, &Y, NULL, o.h, -1, &lse, mp);
+                tu_ref_pass(z, &X, NULL, o.h, o.exclude_self ? (long)i : -1, &lse, mq);
                 for (int c = 0; c < 3; c++)
                     v[c] += (mp[c] - mq[c]) / ((long double)o.h * o.h * o.mc);
             }
@@ -131,7 +88,7 @@ static void test_semi_gradient(void)
         gfd_rng r;
         gfd_rng_seed(&r, 1000 + (uint64_t)cloud);
         double mu = 3 * gfd_rng_uniform(&r) - 1.5, spread = 0.3 + 1.2 * gfd_rng_uniform(&r);
-        gfd_cloud Y = random_cloud(&r, 20, 1, 0, 1), X = random_cloud(&r, 20, 1, mu, spread);
+        gfd_cloud Y = tu_cloud(&r, 20, 1, 0, 1, 0), X = tu_cloud(&r, 20, 1, mu, spread, 0);
         gfd_field_opts o;
         gfd_field_opts_default(&o);
         o.h = 0.3 + 0.7 * gfd_rng_uniform(&r);
@@ -141,7 +98,7 @@ static void test_semi_gradient(void)
             lo = fmin(lo, fmin(X.x[i], Y.x[i])), hi = fmax(hi, fmax(X.x[i], Y.x[i]));
         lo -= 8 * o.h, hi += 8 * o.h;
         for (int f = 0; f < 4; f++) {
-            double *V = field(cases[f].field, &o, &X, &Y);
+            double *V = tu_field(cases[f].field, &o, &X, &Y);
             for (int i = 0; i < 20; i++)
                 moved[i] = X.x[i] + 0.01 * o.h * o.h * V[i];
             wins[f] += plugin(cases[f].div, moved, 20, Y.x, 20, o.h, lo, hi)
@@ -174,7 +131,7 @@ static void test_limit_small_h(void)
      * and smoothing a linear field changes nothing. */
     gfd_rng r;
     gfd_rng_seed(&r, 33);
-    gfd_cloud Y = random_cloud(&r, 20, 1, 0, 1), X = random_cloud(&r, 20, 1, 0.5, 1);
+    gfd_cloud Y = tu_cloud(&r, 20, 1, 0, 1, 0), X = tu_cloud(&r, 20, 1, 0.5, 1, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.mc = 1024;
@@ -182,7 +139,7 @@ static void test_limit_small_h(void)
     double gap[4];
     for (int k = 0; k < 4; k++) {
         o.h = hs[k];
-        double *vs = field("kl-smoothed", &o, &X, &Y), *vk = field("kl", &o, &X, &Y);
+        double *vs = tu_field("kl-smoothed", &o, &X, &Y), *vk = tu_field("kl", &o, &X, &Y);
         gap[k] = relative_gap(vs, vk, X.n);
         printf("# h = %g: |kl-smoothed - kl| / |kl| = %.3g\n", hs[k], gap[k]);
         CHECK(k == 0 || gap[k] < gap[k - 1], "the gap grew from h = %g to h = %g", hs[k - 1], hs[k]);
@@ -198,14 +155,14 @@ static void test_threads(void)
     /* each particle draws from its own stream: 1 and 2 threads give the same bytes */
     gfd_rng r;
     gfd_rng_seed(&r, 34);
-    gfd_cloud Y = random_cloud(&r, 700, 2, 0, 1), X = random_cloud(&r, 600, 2, 0.5, 1);
+    gfd_cloud Y = tu_cloud(&r, 700, 2, 0, 1, 0), X = tu_cloud(&r, 600, 2, 0.5, 1, 0);
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.h = 0.3;
     omp_set_num_threads(1);
-    double *a = field("kl-smoothed", &o, &X, &Y);
+    double *a = tu_field("kl-smoothed", &o, &X, &Y);
     omp_set_num_threads(2);
-    double *b = field("kl-smoothed", &o, &X, &Y);
+    double *b = tu_field("kl-smoothed", &o, &X, &Y);
     CHECK(!memcmp(a, b, X.n * 2 * sizeof *a), "1 and 2 threads differ");
     free(a), free(b);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);

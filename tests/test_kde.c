@@ -4,18 +4,8 @@
 #include <string.h>
 
 #include "../lib/gfd.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double scale)
-{
-    gfd_cloud c;
-    gfd_rng r;
-    gfd_rng_seed(&r, seed);
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t i = 0; i < n * d; i++)
-        c.x[i] = scale * gfd_rng_normal(&r);
-    return c;
-}
 
 /* The reference: log of sum_j w_j K(q - y_j) / sum_j w_j, K normalised; long double,
  * a plain two-pass log-sum-exp (max first) so tiny bandwidths do not underflow. */
@@ -42,7 +32,7 @@ static double direct_logp(const gfd_cloud *Y, const double *q, gfd_kernel kernel
 
 static void check_logp(size_t d, gfd_kernel kernel, double h, int weighted)
 {
-    gfd_cloud Y = random_cloud(d, 300, d, 1), Q = random_cloud(100 + d, 40, d, 1.5);
+    gfd_cloud Y = tu_seeded_cloud(d, 300, d, 0, 1, 0), Q = tu_seeded_cloud(100 + d, 40, d, 0, 1.5, 0);
     if (weighted) {
         Y.w = malloc(Y.n * sizeof *Y.w);
         for (size_t j = 0; j < Y.n; j++)
@@ -82,7 +72,7 @@ static void test_laplace_normaliser(void)
 
 static void test_exclude_self(void)
 {
-    gfd_cloud Y = random_cloud(5, 200, 2, 1);
+    gfd_cloud Y = tu_seeded_cloud(5, 200, 2, 0, 1, 0);
     double logp[200];
     gfd_err err;
     CHECK(gfd_kde(&Y, Y.x, Y.n, GFD_KERNEL_GAUSS, 0.2, 1, logp, NULL, &err) == 0, "%s", err.msg);
@@ -95,7 +85,7 @@ static void test_score_finite_differences(void)
 {
     /* central differences of log p_h, step 1e-5: truncation ~1e-10, rounding ~1e-11 */
     for (size_t d = 1; d <= 3; d++) {
-        gfd_cloud Y = random_cloud(9 + d, 150, d, 1), Q = random_cloud(19 + d, 10, d, 1);
+        gfd_cloud Y = tu_seeded_cloud(9 + d, 150, d, 0, 1, 0), Q = tu_seeded_cloud(19 + d, 10, d, 0, 1, 0);
         double h = 0.4, score[30], lp, lm, step = 1e-5;
         CHECK(gfd_kde(&Y, Q.x, Q.n, GFD_KERNEL_GAUSS, h, 0, (double[10]){0}, score, NULL) == 0, "kde");
         for (size_t i = 0; i < Q.n; i++)
@@ -118,7 +108,7 @@ static void test_score_finite_differences(void)
 static void test_tiny_bandwidth(void)
 {
     /* h = 1e-3 on unit-scale data: a far query still gets a finite, exact log-density */
-    gfd_cloud Y = random_cloud(3, 100, 2, 1);
+    gfd_cloud Y = tu_seeded_cloud(3, 100, 2, 0, 1, 0);
     double q[2] = {5, 5}, logp;
     CHECK(gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, 1e-3, 0, &logp, NULL, NULL) == 0, "kde");
     CHECK(isfinite(logp), "log p = %g", logp);

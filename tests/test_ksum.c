@@ -7,13 +7,13 @@
 
 #include "../lib/gfd.h"
 #include "../lib/vexp.h"
+#include "testutil.h"
 #include "unit.h"
 
 static double *random_matrix(gfd_rng *r, size_t n, size_t d, double scale)
 {
     double *x = malloc(n * d * sizeof *x);
-    for (size_t i = 0; i < n * d; i++)
-        x[i] = scale * gfd_rng_normal(r);
+    tu_normals(r, x, n * d, 0, scale);
     return x;
 }
 

@@ -1,0 +1,270 @@
+/* gfd-flow: a whole run of explicit Euler steps of a field (lib/flow.c), with its
+ * trajectory, per-step log, metrics on the fly and a progress bar. Options and files only. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cli/field_opts.h"
+
+#define USAGE "gfd-flow -t Y (-f FIELD | --mix-schedule SPEC) -T STEPS [options] [X]"
+
+static const char HELP[] =
+    "Usage: " USAGE "\n"
+    "Moves the particles X (standard input by default) toward the targets Y for STEPS\n"
+    "explicit Euler steps x <- x + eta v(x) of the field, and writes the final particles.\n"
+    "\n"
+    "  -T, --steps N           number of steps (default 100)\n"
+    "      --eta-decay G       eta of step t is eta * G^t (default 1)\n"
+    "      --bandwidth-schedule H0:H1  bandwidth annealed geometrically from H0 to H1\n"
+    "                          (rule names or numbers; rules are chosen from Y)\n"
+    "      --mix-schedule SPEC NAME[:PARAM]:W0:W1,... weights varying linearly over the run\n"
+    "      --trajectory FILE   write frames: .npy records back to back, or CSV blocks\n"
+    "                          separated by two blank lines (gnuplot's index)\n"
+    "      --every K           frames and log rows every K steps (default 10)\n"
+    "      --log FILE          CSV: step,time,mean_v,max_v,bandwidth,eta[,metrics]\n"
+    "      --metrics LIST      gfd-eval metrics in the log, computed against Y\n"
+    "      --modes FILE        mixture centres for the coverage metric\n"
+    "      --dataset NAME      built-in mixture whose centres coverage uses\n"
+    "      --keep-partial      on a non-finite particle, write the last good state to -o\n"
+    "      --no-progress       no progress bar (it shows only when stderr is a terminal)\n"
+    CLI_STEP_HELP
+    CLI_FIELD_HELP
+    "  -s, --seed SEED         seed of noise and random fields (default 0)\n"
+    "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
+    "  -o, --output FILE       final particles (.csv or .npy, optionally .gz), atomically\n"
+    "  -F, --format FMT        csv or npy, when -o does not say (default: the input's)\n"
+    "  -z, --gzip              gzip the output\n"
+    "  -v, --verbose           print the bandwidth, field, eta and cap on standard error\n"
+    "  -q, --quiet             no messages but errors\n"
+    "  -h, --help              this help\n"
+    "      --version           version\n";
+
+enum { OPT_ETA_DECAY = 0x4000, OPT_BW_SCHEDULE, OPT_MIX, OPT_TRAJ, OPT_EVERY, OPT_LOG,
+       OPT_METRICS, OPT_MODES, OPT_DATASET, OPT_KEEP, OPT_NO_PROGRESS };
+
+typedef struct {
+    cli_common c;
+    cli_field f;
+    cli_step s;
+    gfd_flow_opts flow;
+    const char *input, *bw_schedule, *mix, *trajectory, *log, *metrics, *modes, *dataset;
+    int every, keep_partial, progress;
+} opts;
+
+static int flow_option(opts *o, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'T': o->flow.steps = (int)cli_long(&o->c, "-T", arg, 0, 100000000); return 1;
+    case OPT_ETA_DECAY: o->flow.eta_decay = cli_double(&o->c, "--eta-decay", arg, 1e-300, 1); return 1;
+    case OPT_BW_SCHEDULE: o->bw_schedule = arg; return 1;
+    case OPT_MIX: o->mix = arg; return 1;
+    case OPT_TRAJ: o->trajectory = arg; return 1;
+    case OPT_EVERY: o->every = (int)cli_long(&o->c, "--every", arg, 1, 100000000); return 1;
+    case OPT_LOG: o->log = arg; return 1;
+    case OPT_METRICS: o->metrics = arg; return 1;
+    case OPT_MODES: o->modes = arg; return 1;
+    case OPT_DATASET: o->dataset = arg; return 1;
+    case OPT_KEEP: o->keep_partial = 1; return 1;
+    case OPT_NO_PROGRESS: o->progress = 0; return 1;
+    }
+    return 0;
+}
+
+/* The two ends of --bandwidth-schedule H0:H1 (or -b at both ends). */
+static void parse_bandwidths(opts *o)
+{
+    gfd_err err;
+    gfd_bw_rule rule;
+    if (gfd_bw_parse(o->c.bw, &rule, &err) < 0)
+        cli_die(&o->c, &err);
+    o->flow.bw0 = o->flow.bw1 = rule;
+    if (!o->bw_schedule)
+        return;
+    char h0[64], h1[64];
+    if (sscanf(o->bw_schedule, "%63[^:]:%63s", h0, h1) != 2)
+        cli_usage_error(&o->c, "--bandwidth-schedule: '%s' is not H0:H1", o->bw_schedule);
+    if (gfd_bw_parse(h0, &o->flow.bw0, &err) < 0 || gfd_bw_parse(h1, &o->flow.bw1, &err) < 0)
+        cli_die(&o->c, &err);
+}
+
+static opts parse(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"steps", required_argument, 0, 'T'}, {"eta-decay", required_argument, 0, OPT_ETA_DECAY},
+        {"bandwidth-schedule", required_argument, 0, OPT_BW_SCHEDULE},
+        {"mix-schedule", required_argument, 0, OPT_MIX},
+        {"trajectory", required_argument, 0, OPT_TRAJ}, {"every", required_argument, 0, OPT_EVERY},
+        {"log", required_argument, 0, OPT_LOG}, {"metrics", required_argument, 0, OPT_METRICS},
+        {"modes", required_argument, 0, OPT_MODES}, {"dataset", required_argument, 0, OPT_DATASET},
+        {"keep-partial", no_argument, 0, OPT_KEEP}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
+        CLI_STEP_LONG, CLI_FIELD_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
+    opts o = {.every = 10, .progress = 1};
+    cli_init(&o.c, "gfd-flow", USAGE);
+    cli_field_init(&o.f);
+    gfd_flow_opts_default(&o.flow, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
+    int opt;
+    while ((opt = cli_getopt(&o.c, argc, argv, "T:" CLI_STEP_SHORT CLI_FIELD_SHORT CLI_COMMON_SHORT,
+                             longs)) != -1)
+        if (!cli_common_option(&o.c, opt, optarg, HELP) && !flow_option(&o, opt, optarg) &&
+            !cli_field_option(&o.c, &o.f, opt, optarg))
+            cli_step_option(&o.c, &o.s, opt, optarg);
+    parse_bandwidths(&o);
+    if (argc - optind > 1)
+        cli_usage_error(&o.c, "one input file expected, got %d", argc - optind);
+    o.input = optind < argc ? argv[optind] : NULL;
+    if (!!o.f.field == !!o.mix)
+        cli_usage_error(&o.c, "give one of -f FIELD and --mix-schedule SPEC");
+    o.progress = o.progress && !o.c.quiet && isatty(STDERR_FILENO);
+    cli_apply(&o.c);
+    return o;
+}
+
+/* What the observer writes: trajectory frames, log rows, metrics, progress. */
+typedef struct {
+    const opts *o;
+    const gfd_cloud *Y;
+    gfd_writer *traj;
+    FILE *log;
+    gfd_metric_spec metrics;
+    gfd_metric_opts mopts;
+    gfd_cloud modes;
+    double *values;
+    struct timespec start, last_bar;
+} observer;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_bar(observer *ob, int step)
+{
+    int steps = ob->o->flow.steps;
+    if (step < steps && seconds_since(&ob->last_bar) < 0.1)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ob->last_bar);
+    double el = seconds_since(&ob->start), rate = step / (el > 0 ? el : 1e-9);
+    int w = 30, fill = steps ? (int)((double)w * step / steps) : w;
+    fprintf(stderr, "\r%s: [%.*s%*s] %d/%d  %.1f steps/s  ETA %.0fs ", ob->o->c.prog, fill,
+            "##############################", w - fill, "", step, steps, rate,
+            rate > 0 ? (steps - step) / rate : 0);
+    if (step == steps)
+        fputc('\n', stderr);
+}
+
+static int write_log_row(observer *ob, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
+{
+    fprintf(ob->log, "%d,%.17g,%.17g,%.17g,%.17g,%.17g", st->step, st->time, st->mean_v,
+            st->max_v, st->h, st->eta);
+    if (ob->metrics.n) {
+        if (gfd_metric_eval(&ob->metrics, &ob->mopts, X, ob->Y, ob->values, err) < 0)
+            return -1;
+        for (size_t k = 0; k < gfd_metric_columns(&ob->metrics, NULL); k++)
+            fprintf(ob->log, ",%.17g", ob->values[k]);
+    }
+    fputc('\n', ob->log);
+    if (ferror(ob->log))
+        return gfd_fail(err, GFD_EIO, "%s: write error", ob->o->log);
+    return 0;
+}
+
+static int observe(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
+{
+    observer *ob = ctx;
+    int due = st->step % ob->o->every == 0 || st->step == ob->o->flow.steps;
+    if (ob->o->progress)
+        progress_bar(ob, st->step);
+    if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
+        return -1;
+    if (due && ob->log && st->step > 0)
+        return write_log_row(ob, X, st, err);
+    return 0;
+}
+
+/* The metrics of --metrics, prepared against Y, and the log's header line. */
+static void open_log(const opts *o, observer *ob)
+{
+    gfd_err err;
+    if (!(ob->log = fopen(o->log, "w"))) {
+        gfd_fail(&err, GFD_EIO, "%s: cannot create", o->log);
+        cli_die(&o->c, &err);
+    }
+    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
+    if (!o->metrics)
+        return;
+    gfd_metric_opts_default(&ob->mopts);
+    ob->mopts.seed = o->c.seed;
+    if (o->modes)
+        cli_read(&o->c, o->modes, &ob->modes, NULL);
+    if (o->dataset && gfd_metric_modes(o->dataset, &ob->modes, &err) < 0)
+        cli_die(&o->c, &err);
+    ob->mopts.modes = ob->modes.x ? &ob->modes : NULL;
+    if (gfd_metric_parse(o->metrics, &ob->metrics, &err) < 0 ||
+        gfd_metric_prepare(&ob->metrics, &ob->mopts, ob->Y, &err) < 0)
+        cli_die(&o->c, &err);
+    size_t ncol = gfd_metric_columns(&ob->metrics, NULL);
+    const char **names = malloc(ncol * sizeof *names);
+    ob->values = malloc(ncol * sizeof *ob->values);
+    if (!names || !ob->values)
+        cli_die(&o->c, &(gfd_err){GFD_ENOMEM, "out of memory for the metrics"});
+    gfd_metric_columns(&ob->metrics, names);
+    for (size_t k = 0; k < ncol; k++)
+        fprintf(ob->log, ",%s", names[k]);
+    free(names);
+}
+
+static void open_trajectory(const opts *o, observer *ob, gfd_format input_fmt)
+{
+    gfd_err err;
+    int gz = 0;
+    gfd_format fmt = gfd_format_from_name(o->trajectory, &gz);
+    if (!(ob->traj = gfd_writer_open(o->trajectory, fmt ? fmt : input_fmt, gz, &err)))
+        cli_die(&o->c, &err);
+}
+
+int main(int argc, char **argv)
+{
+    opts o = parse(argc, argv);
+    gfd_cloud Y, X;
+    gfd_format fmt = GFD_FMT_NONE;
+    gfd_err err;
+    if (o.mix && gfd_flow_parse_mix(o.mix, &o.f.spec, &o.flow, &err) < 0)
+        cli_die(&o.c, &err);
+    if (o.mix)
+        o.f.field = o.mix;
+    cli_field_targets(&o.c, &o.f, &Y);
+    cli_field_particles(&o.c, &o.f, o.input, &Y, &X, &fmt);
+    o.flow.step = o.s.s;
+    o.flow.eta_given = o.s.eta_given;
+    o.flow.max_move_given = o.s.max_move_given;
+    o.flow.step.seed = o.c.seed;
+    observer ob = {.o = &o, .Y = &Y};
+    clock_gettime(CLOCK_MONOTONIC, &ob.start);
+    if (o.trajectory)
+        open_trajectory(&o, &ob, fmt);
+    if (o.log) {
+        open_log(&o, &ob);
+        fputc('\n', ob.log);
+    }
+    cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
+    int rc = gfd_flow(&o.f.spec, &o.f.o, &o.flow, &X, &Y, observe, &ob, &err);
+    if (ob.log && fclose(ob.log) != 0 && rc == 0)
+        rc = gfd_fail(&err, GFD_EIO, "%s: write error", o.log);
+    if (ob.traj && rc == 0)
+        rc = gfd_writer_commit(ob.traj, &err);
+    else if (ob.traj)
+        gfd_writer_abort(ob.traj);
+    if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))
+        cli_die(&o.c, &err);
+    cli_write(&o.c, fmt, &X);
+    if (rc < 0)
+        cli_die(&o.c, &err);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y), gfd_cloud_free(&ob.modes);
+    free(ob.values);
+    return 0;
+}

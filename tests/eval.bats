@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# gfd-eval: every metric against an independent reference (tests/py/eval_ref.py: numpy,
+# POT 0.8.2, scipy), the default metric list, the three table formats, thread
+# independence, and the one-line errors.
+load helper
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+    gfd-sample -n 300 -s 1 8gaussians -o y.npy
+    gfd-sample -n 300 -s 2 8gaussians -o s.npy
+    gfd-sample -n 300 -s 3 gaussian -o g.npy
+}
+
+# ref METRIC SAMPLES TABLE PARAMS... -> the error printed by eval_ref.py
+ref() { py eval_ref.py "$1" y.npy "$2" "$3" "${@:4}"; }
+
+@test "eval: --help and --version exit 0" {
+    run gfd-eval --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "Usage: gfd-eval -r Y "* ]]
+    run gfd-eval --version
+    [[ "$output" == "gfd-eval (gfd) "* ]]
+}
+
+@test "eval: mmd and energy equal numpy's U-statistics to 1e-10" {
+    for s in s.npy g.npy; do
+        gfd-eval -r y.npy -m mmd,energy --mmd-bw 0.8 --json "$s" > t.json
+        err=$(ref mmd "$s" t.json 0.8); echo "mmd $s $err"; py_lt "$err" 1e-10
+        err=$(ref energy "$s" t.json); echo "energy $s $err"; py_lt "$err" 1e-10
+    done
+}
+
+@test "eval: mmd's default bandwidth is the median pairwise distance of the reference" {
+    bw=$("$GFD_PYTHON" -c "import numpy as np; y=np.load('y.npy'); d=((y[:,None]-y[None])**2).sum(-1); print(np.sqrt(np.median(d[np.triu_indices(len(y),1)])))")
+    gfd-eval -r y.npy -m mmd --json g.npy > t.json
+    err=$(ref mmd g.npy t.json "$bw"); echo "bw $bw err $err"; py_lt "$err" 1e-10
+}
+
+@test "eval: w2 equals sqrt(POT emd2) on the squared Euclidean cost to 1e-9" {
+    # both are exact optima; 1e-9 covers POT's network simplex tolerance
+    for s in s.npy g.npy; do
+        gfd-eval -r y.npy -m w2 --json "$s" > t.json
+        err=$(ref w2 "$s" t.json); echo "w2 $s $err"; py_lt "$err" 1e-9
+    done
+}
+
+@test "eval: sinkhorn equals the debiased divergence of POT's log-domain plans to 1e-8" {
+    # POT: ot.dist (|x-y|^2), Gibbs kernel exp(-C/eps); OT_eps = <P,C> + eps KL(P|a x b).
+    # gfd stops at L1 marginal error 1e-6: measured error ~3e-11 here; 1e-8 leaves room.
+    # 150 and 120 points: POT's alternating iteration on the self terms is slow.
+    gfd-sample -n 150 -s 4 8gaussians -o y2.npy
+    gfd-sample -n 120 -s 5 8gaussians -o s2.npy
+    for eps in 0.5 2; do
+        gfd-eval -r y2.npy -m sinkhorn --eps $eps --json s2.npy > t.json
+        err=$(py eval_ref.py sinkhorn y2.npy s2.npy t.json $eps); echo "eps $eps: $err"; py_lt "$err" 1e-8
+    done
+}
+
+@test "eval: sw2 agrees with POT's sliced_wasserstein_distance within 4 standard errors" {
+    # different random directions: |gfd^2 - POT^2| / se < 4 (se from the spread of POT's
+    # per-direction W2^2 and both projection counts); false alarm rate ~6e-5 per check
+    for s in s.npy g.npy; do
+        gfd-eval -r y.npy -m sw2 --projections 2000 --json "$s" > t.json
+        z=$(ref sw2 "$s" t.json 5000 2000 0); echo "sw2 $s z=$z"; py_lt "$z" 4
+    done
+}
+
+@test "eval: sw2 in one dimension is POT's exact W2 to 1e-12" {
+    "$GFD_PYTHON" -c "import numpy as np; r=np.random.default_rng(1); np.save('y1.npy', r.normal(size=(300,1))); np.save('s1.npy', 2*r.normal(size=(170,1))+1)"
+    gfd-eval -r y1.npy -m sw2 --projections 3 --json s1.npy > t.json
+    err=$(py eval_ref.py sw2exact y1.npy s1.npy t.json); echo "$err"; py_lt "$err" 1e-12
+}
+
+@test "eval: prdc equals a numpy transcription of Naeem et al.'s prdc (k = 5 and 3)" {
+    for k in 5 3; do
+        gfd-eval -r y.npy -m prdc --k $k --json g.npy > t.json
+        err=$(ref prdc g.npy t.json $k); echo "k $k: $err"; py_lt "$err" 1e-12
+    done
+}
+
+@test "eval: coverage from --modes and from --dataset equals numpy's count" {
+    gfd-sample --centers 8gaussians > modes.csv
+    gfd-eval -r y.npy -m coverage --modes modes.csv --json g.npy > t.json
+    err=$(ref coverage g.npy t.json modes.csv); echo "$err"; py_lt "$err" 1e-12
+    gfd-eval -r y.npy -m coverage --dataset 8gaussians --json g.npy > t2.json
+    cmp t.json t2.json
+}
+
+@test "eval: nll equals scipy logsumexp KDE cross-entropies to 1e-12" {
+    gfd-eval -r y.npy -m nll -b 0.4 --json g.npy > t.json
+    err=$(ref nll g.npy t.json 0.4); echo "$err"; py_lt "$err" 1e-12
+}
+
+@test "eval: the default metrics, one row per file, stdin by default" {
+    run --separate-stderr gfd-eval -r y.npy s.npy g.npy
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
+    [[ "${lines[0]}" == "file "*"mmd2"*"energy"*"sw2"*"w2"*"sinkhorn"*"precision"*"nll_samp" ]]
+    [[ "${lines[0]}" != *"mode_kl"* ]]
+    [[ "${lines[2]}" == "g.npy "* ]]
+    gfd-sample -n 200 -s 5 8gaussians -o small.npy
+    run gfd-eval -r y.npy --csv --dataset 8gaussians < small.npy
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "file,mmd2,energy,sw2,sinkhorn,hq,modes,mode_kl,precision,"* ]]
+    [[ "${lines[1]}" == "stdin,"* ]]
+}
+
+@test "eval: CSV and JSON tables read back in Python; -o NAME.json picks JSON" {
+    gfd-eval -r y.npy -m energy,prdc --csv s.npy g.npy > t.csv
+    gfd-eval -r y.npy -m energy,prdc -o t.json s.npy g.npy
+    "$GFD_PYTHON" - <<'PY'
+import csv, json
+rows = list(csv.DictReader(open("t.csv")))
+js = json.load(open("t.json"))
+assert [r["file"] for r in rows] == ["s.npy", "g.npy"] == [r["file"] for r in js]
+for r, j in zip(rows, js):
+    assert all(float(r[k]) == j[k] for k in j if k != "file"), (r, j)
+PY
+}
+
+@test "eval: same bytes with -j 1 and -j 2" {
+    gfd-eval -r y.npy --csv -j 1 --dataset 8gaussians s.npy g.npy > a.csv
+    gfd-eval -r y.npy --csv -j 2 --dataset 8gaussians s.npy g.npy > b.csv
+    cmp a.csv b.csv
+}
+
+@test "eval: bad input is one line, exit 1 or 2, no output" {
+    gfd-sample -n 300 -d 3 gaussian -o g3.npy
+    gfd-sample -n 200 -s 6 8gaussians -o s200.npy
+    expect_fail 1 "gfd-eval: g3.npy: 3 columns, but the reference has 2" gfd-eval -r y.npy s.npy g3.npy
+    expect_fail 2 "gfd-eval: --metrics: unknown metric 'w3'" gfd-eval -r y.npy -m w3 s.npy
+    expect_fail 1 "gfd-eval: s200.npy: w2: exact W2 needs as many samples as reference points (N = 200, M = 300): use sinkhorn" \
+        gfd-eval -r y.npy -m w2 s200.npy
+    expect_fail 2 "gfd-eval: coverage needs the mixture's modes: --modes FILE or --dataset NAME" \
+        gfd-eval -r y.npy -m coverage s.npy
+    expect_fail 2 "gfd-eval: --dataset: moons has no centres" gfd-eval -r y.npy --dataset moons s.npy
+    expect_fail 2 "gfd-eval: no reference: -r FILE is required" gfd-eval s.npy
+    expect_fail 2 "gfd-eval: --eps:" gfd-eval -r y.npy --eps -1 s.npy
+    expect_fail 2 "gfd-eval: the table is text" gfd-eval -r y.npy -F npy s.npy
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+    gfd-sample --centers 8gaussians > modes.csv
+    expect_fail 1 "gfd-eval: the modes have 3 columns, want 4: [c_1 .. c_3, sigma]" \
+        gfd-eval -r g3.npy --modes modes.csv -m coverage g3.npy
+    run gfd-eval -r y.npy -m energy -o out.csv s.npy g3.npy
+    [ "$status" -eq 1 ]
+    [ ! -e out.csv ]
+}
+
+@test "eval: w2 refuses more than 10^4 points, naming sinkhorn" {
+    gfd-sample -n 10001 -s 7 gaussian -o big.npy
+    expect_fail 1 "w2: N = 10001 is above the exact solver's limit of 10000 points: use sinkhorn" \
+        gfd-eval -r big.npy -m w2 big.npy
+}

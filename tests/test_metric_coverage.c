@@ -1,0 +1,80 @@
+/* Mode coverage (lib/metric_coverage.c) on hand-made samples whose answer is counted by
+ * hand in the comments, and the built-in modes of 8gaussians (gfd_metric_modes). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/gfd.h"
+#include "../lib/metric.h"
+#include "unit.h"
+
+static void test_hand_counted(void)
+{
+    /* modes (0,0) sigma 1 and (10,0) sigma 0.1; 3-sigma radii 3 and 0.3.
+     * samples: (1,1) hq at 0 (|.| = 1.41); (2.9,0) hq at 0; (3.1,0) not (3.1 > 3);
+     * (10.2,0.2) hq at 1 (0.28 < 0.3); (9.7,0) not (0.3 is the radius: <= counts... it
+     * is 0.3000000000000007 in floating point, so not); (5,0) not; (6,0) nearest 1, not.
+     * N = 7, K = 2: fair share 3.5, 20% of it 0.7: mode 0 (2 hq) and mode 1 (1 hq) covered.
+     * hq = 3/7; histogram (2/3, 1/3): KL = 2/3 log(4/3) + 1/3 log(2/3). */
+    double mx[] = {0, 0, 1, 10, 0, 0.1};
+    double sx[] = {1, 1, 2.9, 0, 3.1, 0, 10.2, 0.2, 9.7, 0, 5, 0, 6, 0};
+    gfd_cloud modes = {.n = 2, .d = 3, .x = mx}, S = {.n = 7, .d = 2, .x = sx};
+    gfd_metric_opts o;
+    gfd_metric_opts_default(&o);
+    o.modes = &modes;
+    double v[3];
+    CHECK(gfd_metric_coverage(&S, &S, &o, v, NULL) == 0, "coverage failed");
+    CHECK_CLOSE(v[0], 3.0 / 7, 1e-15);
+    CHECK(v[1] == 2, "modes covered %g, want 2", v[1]);
+    CHECK_CLOSE(v[2], 2.0 / 3 * log(4.0 / 3) + 1.0 / 3 * log(2.0 / 3), 1e-14);
+}
+
+static void test_dead_modes_and_no_hq(void)
+{
+    /* 10 samples on mode 0 of 4 (sigma 1): one mode covered (share 10/4, 20% = 0.5),
+     * the histogram is a point mass: KL = log 4. Far away samples: hq 0, KL undefined. */
+    double mx[] = {0, 0, 1, 5, 0, 1, 0, 5, 1, 5, 5, 1};
+    double sx[20] = {0}, far[4] = {100, 100, -100, 50};
+    gfd_cloud modes = {.n = 4, .d = 3, .x = mx}, S = {.n = 10, .d = 2, .x = sx};
+    gfd_metric_opts o;
+    gfd_metric_opts_default(&o);
+    o.modes = &modes;
+    double v[3];
+    CHECK(gfd_metric_coverage(&S, &S, &o, v, NULL) == 0, "coverage failed");
+    CHECK(v[0] == 1 && v[1] == 1, "hq %g modes %g", v[0], v[1]);
+    CHECK_CLOSE(v[2], log(4.0), 1e-15);
+    gfd_cloud F = {.n = 2, .d = 2, .x = far};
+    CHECK(gfd_metric_coverage(&F, &F, &o, v, NULL) == 0, "coverage failed");
+    CHECK(v[0] == 0 && v[1] == 0 && isnan(v[2]), "hq %g modes %g kl %g", v[0], v[1], v[2]);
+}
+
+static void test_builtin_modes(void)
+{
+    /* 8gaussians: 8 rows [c_1, c_2, sigma], radius 4/1.414, sigma 0.5/1.414 (sample.c);
+     * its own samples: 8 modes covered, hq near 1 - exp(-9/2) = 0.989, KL near 0 */
+    gfd_cloud modes, S;
+    gfd_err err;
+    CHECK(gfd_metric_modes("8gaussians", &modes, &err) == 0, "%s", err.msg);
+    CHECK(modes.n == 8 && modes.d == 3, "%zu x %zu", modes.n, modes.d);
+    CHECK_CLOSE(hypot(modes.x[0], modes.x[1]), 4 / 1.414, 1e-15);
+    CHECK_CLOSE(modes.x[2], 0.5 / 1.414, 1e-15);
+    gfd_rng r;
+    gfd_rng_seed(&r, 1);
+    gfd_sample("8gaussians", 4000, 0, &r, &S, NULL);
+    gfd_metric_opts o;
+    gfd_metric_opts_default(&o);
+    o.modes = &modes;
+    double v[3];
+    CHECK(gfd_metric_coverage(&S, &S, &o, v, NULL) == 0, "coverage failed");
+    CHECK(fabs(v[0] - 0.989) < 0.01 && v[1] == 8 && v[2] < 0.01, "hq %g modes %g kl %g", v[0], v[1], v[2]);
+    gfd_cloud_free(&modes);
+    CHECK(gfd_metric_modes("moons", &modes, &err) < 0 && err.code == GFD_EUSAGE, "moons has modes");
+    gfd_cloud_free(&S);
+}
+
+int main(void)
+{
+    RUN(test_hand_counted);
+    RUN(test_dead_modes_and_no_hq);
+    RUN(test_builtin_modes);
+    UNIT_END();
+}

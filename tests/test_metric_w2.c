@@ -1,0 +1,193 @@
+/* The exact assignment solver (lib/metric_w2.c) against every permutation for small N,
+ * against a textbook O(N^3) Hungarian algorithm with a stored cost matrix (e-maxx's
+ * Kuhn-Munkres with potentials, written out below) for N up to 300 on sets that are
+ * alike, shifted, collapsed and full of ties, and the w2 metric's checks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/gfd.h"
+#include "../lib/metric.h"
+#include "unit.h"
+
+static double *random_points(uint64_t seed, size_t n, size_t d, double scale, double shift)
+{
+    gfd_rng r;
+    gfd_rng_seed(&r, seed);
+    double *x = malloc(n * d * sizeof *x);
+    for (size_t i = 0; i < n * d; i++)
+        x[i] = scale * gfd_rng_normal(&r) + shift;
+    return x;
+}
+
+static double sqdist(const double *a, const double *b, size_t d)
+{
+    double s = 0;
+    for (size_t c = 0; c < d; c++)
+        s += (a[c] - b[c]) * (a[c] - b[c]);
+    return s;
+}
+
+/* Smallest mean cost over all permutations (Heap's algorithm), n <= 8. */
+static double brute_force(const double *X, const double *Y, size_t n, size_t d)
+{
+    size_t p[8], c[8] = {0};
+    for (size_t i = 0; i < n; i++)
+        p[i] = i;
+    double best = INFINITY;
+    for (size_t i = 0;;) {
+        double s = 0;
+        for (size_t k = 0; k < n; k++)
+            s += sqdist(X + k * d, Y + p[k] * d, d);
+        best = fmin(best, s);
+        while (i < n && c[i] >= i)
+            c[i++] = 0;
+        if (i >= n)
+            break;
+        size_t j = i % 2 ? c[i] : 0, t = p[j];
+        p[j] = p[i], p[i] = t;
+        c[i]++, i = 0;
+    }
+    return best / (double)n;
+}
+
+/* Kuhn-Munkres with potentials u, v and a stored (n+1) x (n+1) matrix (1-based). */
+static double hungarian(const double *X, const double *Y, size_t n, size_t d)
+{
+    size_t N = n + 1, *p = calloc(N, sizeof *p), *way = calloc(N, sizeof *way);
+    double *a = malloc(N * N * sizeof *a), *u = calloc(N, sizeof *u), *v = calloc(N, sizeof *v);
+    double *minv = malloc(N * sizeof *minv);
+    char *used = malloc(N);
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= n; j++)
+            a[i * N + j] = sqdist(X + (i - 1) * d, Y + (j - 1) * d, d);
+    for (size_t i = 1; i <= n; i++) {
+        p[0] = i;
+        size_t j0 = 0;
+        for (size_t j = 0; j <= n; j++)
+            minv[j] = INFINITY, used[j] = 0;
+        do {
+            used[j0] = 1;
+            size_t i0 = p[j0], j1 = 0;
+            double delta = INFINITY;
+            for (size_t j = 1; j <= n; j++)
+                if (!used[j]) {
+                    double cur = a[i0 * N + j] - u[i0] - v[j];
+                    if (cur < minv[j])
+                        minv[j] = cur, way[j] = j0;
+                    if (minv[j] < delta)
+                        delta = minv[j], j1 = j;
+                }
+            for (size_t j = 0; j <= n; j++)
+                if (used[j])
+                    u[p[j]] += delta, v[j] -= delta;
+                else
+                    minv[j] -= delta;
+            j0 = j1;
+        } while (p[j0] != 0);
+        do {
+            size_t j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+        } while (j0);
+    }
+    double s = 0;
+    for (size_t j = 1; j <= n; j++)
+        s += a[p[j] * N + j];
+    free(p), free(way), free(a), free(u), free(v), free(minv), free(used);
+    return s / (double)n;
+}
+
+/* Runs the solver; checks that perm is a permutation and that *mean is its cost. */
+static double solve(const double *X, const double *Y, size_t n, size_t d)
+{
+    size_t *perm = malloc(n * sizeof *perm);
+    char *seen = calloc(n, 1);
+    double mean = NAN, s = 0;
+    gfd_err err;
+    CHECK(gfd_lap_sqeuclid(X, Y, n, d, perm, &mean, &err) == 0, "%s", err.msg);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        ok &= perm[i] < n && !seen[perm[i]];
+        if (perm[i] < n)
+            seen[perm[i]] = 1, s += sqdist(X + i * d, Y + perm[i] * d, d);
+    }
+    CHECK(ok, "n=%zu: not a permutation", n);
+    CHECK_CLOSE(mean, s / (double)n, 1e-15);
+    free(perm), free(seen);
+    return mean;
+}
+
+static void test_brute_force(void)
+{
+    /* all 8! permutations: the optimum to 1e-14 relative (summation order) */
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        size_t n = 1 + seed % 8, d = 1 + seed % 3;
+        double *X = random_points(seed, n, d, 1, 0), *Y = random_points(100 + seed, n, d, 1, seed % 2);
+        double got = solve(X, Y, n, d), want = brute_force(X, Y, n, d);
+        CHECK(fabs(got - want) <= 1e-14 * want, "seed %llu n=%zu: %.17g, want %.17g",
+              (unsigned long long)seed, n, got, want);
+        free(X), free(Y);
+    }
+}
+
+static void test_hungarian(void)
+{
+    /* alike, shifted, collapsed (scale 0.05) and wide sets: 1e-12 relative (both exact;
+     * the sums of 300 rounded costs differ in order) */
+    const double scale[] = {1, 1, 0.05, 5}, shift[] = {0, 3, 0.5, 0};
+    for (int c = 0; c < 4; c++) {
+        size_t n = 300, d = 2 + (size_t)c % 2;
+        double *X = random_points(7 + (uint64_t)c, n, d, scale[c], shift[c]), *Y = random_points(70, n, d, 1, 0);
+        double got = solve(X, Y, n, d), want = hungarian(X, Y, n, d);
+        CHECK(fabs(got - want) <= 1e-12 * want, "case %d: %.17g, want %.17g", c, got, want);
+        free(X), free(Y);
+    }
+}
+
+static void test_ties(void)
+{
+    /* integer grid points with repeats: many equal costs; against the Hungarian, exact
+     * (integer costs add exactly) */
+    size_t n = 200, d = 2;
+    double *X = malloc(n * d * sizeof *X), *Y = malloc(n * d * sizeof *Y);
+    for (size_t i = 0; i < n; i++) {
+        X[2 * i] = (double)(i % 7), X[2 * i + 1] = (double)(i % 3);
+        Y[2 * i] = (double)(i % 5), Y[2 * i + 1] = (double)((i / 5) % 4);
+    }
+    double got = solve(X, Y, n, d), want = hungarian(X, Y, n, d);
+    CHECK(got == want, "%.17g, want %.17g", got, want);
+    CHECK(solve(X, X, n, d) == 0, "X against itself is not 0");
+    free(X), free(Y);
+}
+
+static void test_identical_points(void)
+{
+    /* every point the same: cost 0, and the search must end on all-equal reduced costs */
+    double X[3 * 5] = {0}, Y[3 * 5] = {0};
+    CHECK(solve(X, Y, 5, 3) == 0, "identical points");
+}
+
+static void test_metric_errors(void)
+{
+    gfd_cloud S, R;
+    gfd_cloud_alloc(&S, 4, 2, NULL), gfd_cloud_alloc(&R, 5, 2, NULL);
+    gfd_err err;
+    double v;
+    CHECK(gfd_metric_w2(&S, &R, NULL, &v, &err) < 0 && strstr(err.msg, "use sinkhorn"),
+          "N != M accepted: %s", err.msg);
+    gfd_cloud_free(&S), gfd_cloud_free(&R);
+    gfd_cloud_alloc(&S, GFD_W2_MAX + 1, 1, NULL), gfd_cloud_alloc(&R, GFD_W2_MAX + 1, 1, NULL);
+    CHECK(gfd_metric_w2(&S, &R, NULL, &v, &err) < 0 && strstr(err.msg, "limit of 10000"),
+          "N > 10^4 accepted: %s", err.msg);
+    gfd_cloud_free(&S), gfd_cloud_free(&R);
+}
+
+int main(void)
+{
+    RUN(test_brute_force);
+    RUN(test_hungarian);
+    RUN(test_ties);
+    RUN(test_identical_points);
+    RUN(test_metric_errors);
+    UNIT_END();
+}
