@@ -178,11 +178,20 @@ int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_
     if (!T)
         return -1;
     memset(V, 0, nd * sizeof *V);
-    int rc = 0;
+    int rc = 0, nfdiv = 0, fdiv_done = 0;
+    for (int t = 0; t < spec->nterms; t++)
+        nfdiv += spec->terms[t].weight != 0 && field_is_fdiv(spec->terms[t].def);
     for (int t = 0; t < spec->nterms && rc == 0; t++) {
         const gfd_field_term *term = &spec->terms[t];
-        if (term->weight == 0)
+        if (term->weight == 0 || (nfdiv > 1 && field_is_fdiv(term->def) && fdiv_done))
             continue;
+        if (nfdiv > 1 && field_is_fdiv(term->def)) {  /* all §3.1 terms at once, weights inside */
+            rc = field_fdiv_terms(X, Y, o, spec->terms, spec->nterms, T, err);
+            fdiv_done = 1;
+            for (size_t k = 0; rc == 0 && k < nd; k++)
+                V[k] += T[k];
+            continue;
+        }
         rc = term->def->compute(X, Y, o, term->param, T, rep, err);
         if (rc < 0 || (T == V && term->weight == 1))
             continue;

@@ -67,9 +67,19 @@ static double fdiv_g(fdiv_kind kind, double alpha, double logr)
     return 0;
 }
 
-/* X: N x d, Y: M x d, V: N x d. */
-static int fdiv_field(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
-                fdiv_kind kind, double alpha, double *V, gfd_err *err)
+/* The kind of a table entry's compute function, or -1 if it is not a §3.1 field. */
+static int fdiv_kind_of(gfd_field_fn fn)
+{
+    return fn == field_kl ? FDIV_KL : fn == field_rkl ? FDIV_RKL : fn == field_chi2 ? FDIV_CHI2
+         : fn == field_alpha ? FDIV_ALPHA : fn == field_js ? FDIV_JS : -1;
+}
+
+int field_is_fdiv(const gfd_field_def *def) { return fdiv_kind_of(def->compute) >= 0; }
+
+/* The §3.1 terms of a mixture share one pair of kernel passes (MATH §3.8):
+ * sum_t w_t g_t(r) (m_p - m_q) / h^2. X: N x d, Y: M x d, V: N x d. */
+int field_fdiv_terms(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+                     const gfd_field_term *terms, int nterms, double *V, gfd_err *err)
 {
     if (!(o->ratio_clip >= 1))
         return gfd_fail(err, GFD_EUSAGE, "--ratio-clip must be >= 1, not %g", o->ratio_clip);
@@ -82,8 +92,10 @@ static int fdiv_field(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_op
     const double log_clip = log(o->ratio_clip), h2 = o->h * o->h;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* MATH §3.1: r = q_h / p_h clipped to [1/R, R]; the normalisers cancel */
-        double logr = fmax(-log_clip, fmin(log_clip, lq[i] - lp[i]));
-        double g = fdiv_g(kind, alpha, logr);
+        double logr = fmax(-log_clip, fmin(log_clip, lq[i] - lp[i])), g = 0;
+        for (int t = 0; t < nterms; t++)
+            if (field_is_fdiv(terms[t].def))
+                g += terms[t].weight * fdiv_g(fdiv_kind_of(terms[t].def->compute), terms[t].param, logr);
         for (size_t c = 0; c < d; c++)  /* MATH §3.1: v = g(r) (m_p - m_q) / h^2 */
             V[i * d + c] = g * (V[i * d + c] - mq[i * d + c]) / h2;
     }
@@ -91,37 +103,46 @@ static int fdiv_field(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_op
     return rc;
 }
 
+/* One §3.1 field alone: a mixture of one term of weight 1. */
+static int fdiv_field(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+                      gfd_field_fn fn, double alpha, double *V, gfd_err *err)
+{
+    const gfd_field_def def = {.compute = fn};
+    const gfd_field_term term = {.def = &def, .param = alpha, .weight = 1};
+    return field_fdiv_terms(X, Y, o, &term, 1, V, err);
+}
+
 int field_kl(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
              double param, double *V, gfd_field_report *rep, gfd_err *err)
 {
     (void)param, (void)rep;
-    return fdiv_field(X, Y, o, FDIV_KL, 0, V, err);
+    return fdiv_field(X, Y, o, field_kl, 0, V, err);
 }
 
 int field_rkl(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
               double param, double *V, gfd_field_report *rep, gfd_err *err)
 {
     (void)param, (void)rep;
-    return fdiv_field(X, Y, o, FDIV_RKL, 0, V, err);
+    return fdiv_field(X, Y, o, field_rkl, 0, V, err);
 }
 
 int field_chi2(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
                double param, double *V, gfd_field_report *rep, gfd_err *err)
 {
     (void)param, (void)rep;
-    return fdiv_field(X, Y, o, FDIV_CHI2, 0, V, err);
+    return fdiv_field(X, Y, o, field_chi2, 0, V, err);
 }
 
 int field_alpha(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
                 double param, double *V, gfd_field_report *rep, gfd_err *err)
 {
     (void)rep;
-    return fdiv_field(X, Y, o, FDIV_ALPHA, param, V, err);
+    return fdiv_field(X, Y, o, field_alpha, param, V, err);
 }
 
 int field_js(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
              double param, double *V, gfd_field_report *rep, gfd_err *err)
 {
     (void)param, (void)rep;
-    return fdiv_field(X, Y, o, FDIV_JS, 0, V, err);
+    return fdiv_field(X, Y, o, field_js, 0, V, err);
 }

@@ -12,6 +12,11 @@
  * k is the unnormalised Gaussian exp(-|z|^2/(2h^2)): (2 pi h^2)^(d/2) is left out of lp
  * and lq alike. With o->sphere (MATH §4) k is exp(kappa (q.y - 1)), kappa = 1/h^2: the vMF
  * kernel over e^kappa, equal to the Gaussian on unit rows. Q: N x d, lp, lq: N, mp, mq: N x d. */
+/* MATH §3.1/§3.8: whether a field is an f-divergence field, and the §3.1 terms of a
+ * mixture summed over one pair of kernel passes (other terms are skipped). */
+int field_is_fdiv(const gfd_field_def *def);
+int field_fdiv_terms(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
+                     const gfd_field_term *terms, int nterms, double *V, gfd_err *err);
 int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
                      const gfd_field_opts *o, double *lp, double *mp, double *lq, double *mq,
                      gfd_err *err);
