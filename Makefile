@@ -22,7 +22,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 PRIVATE_HEADERS = lib/io_stream.h lib/vexp.h lib/field_impl.h
 PUBLIC_HEADERS  = $(filter-out $(PRIVATE_HEADERS),$(wildcard lib/*.h))
 
-DEB_PKGS = build-essential zlib1g-dev libopenblas-dev gnuplot-nox bats man-db \
+DEB_PKGS = build-essential clang libclang-rt-14-dev zlib1g-dev libopenblas-dev gnuplot-nox bats man-db \
            python3-numpy python3-scipy python3-pot python3-mpmath
 
 all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) lib/libgfd.a
@@ -76,6 +76,17 @@ sanitize: deps
 test-san: $(PROGS) $(TESTS) $(TEST_PROGS)
 	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests tests/run
 
+# libFuzzer over the point-cloud readers (tests/fuzz_read.c), seeded with valid files of every
+# format, for FUZZ_SECONDS (default 60) under ASan/UBSan; a crash keeps its input in build-fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) -s all
+	@mkdir -p build-fuzz/corpus
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas \
+	  $(CPPFLAGS) $(LIB_SRC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LDLIBS)
+	tests/fuzz_corpus.sh build-fuzz/corpus
+	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
+
 demo: deps
 	@$(MAKE) -s all
 	examples/demo.sh
@@ -96,7 +107,7 @@ install: all
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
 
 clean:
-	rm -rf build build-san bin lib/libgfd.a
+	rm -rf build build-san build-fuzz bin lib/libgfd.a
 
-.PHONY: all check-deps deps test sanitize test-san demo bench install clean
+.PHONY: all check-deps deps test sanitize test-san fuzz demo bench install clean
 .SECONDARY:

@@ -9,8 +9,9 @@
 
 #include "../cli/cli.h"
 #include "../lib/metric.h"
+#include "../lib/sphere.h"
 
-#define USAGE "gfd-eval -r Y [--metrics LIST] [--csv|--json] [--modes FILE|--dataset NAME] [S ...]"
+#define USAGE "gfd-eval -r Y [--metrics LIST] [--csv|--json] [--modes FILE|--dataset NAME] [--sphere] [S ...]"
 
 static const char HELP[] =
     "Usage: " USAGE "\n"
@@ -28,6 +29,8 @@ static const char HELP[] =
     "      --modes FILE      coverage: rows [c_1 .. c_d, sigma] (gfd-sample --centers)\n"
     "      --dataset NAME    coverage: the modes of a built-in mixture (8gaussians, 25gaussians)\n"
     "      --k K             prdc's nearest neighbours (default 5)\n"
+    "      --sphere          unit rows, geodesic costs: mmd, w2, coverage (man page)\n"
+    "      --project         with --sphere: normalise rows instead of refusing them\n"
     "  -b, --bandwidth BW    nll's KDE bandwidth: scott (default), silverman, median, number\n"
     "  -s, --seed SEED       seed of sw2's directions and the median subset (default 0)\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
@@ -37,13 +40,14 @@ static const char HELP[] =
     "  -h, --help            this help\n"
     "      --version         version\n";
 
-enum { OPT_CSV = 0x2000, OPT_JSON, OPT_MMD_BW, OPT_EPS, OPT_PROJ, OPT_MODES, OPT_DATASET, OPT_K };
+enum { OPT_CSV = 0x2000, OPT_JSON, OPT_MMD_BW, OPT_EPS, OPT_PROJ, OPT_MODES, OPT_DATASET, OPT_K, OPT_SPHERE,
+       OPT_PROJECT };
 
 typedef struct {
     cli_common c;
     const char *reference, *metrics, *modes, *dataset;
     gfd_table_format table;
-    int table_given;
+    int table_given, project;
     gfd_metric_opts m;
 } opts;
 
@@ -81,6 +85,7 @@ static opts parse(int argc, char **argv)
         {"mmd-bw", required_argument, 0, OPT_MMD_BW}, {"eps", required_argument, 0, OPT_EPS},
         {"projections", required_argument, 0, OPT_PROJ}, {"modes", required_argument, 0, OPT_MODES},
         {"dataset", required_argument, 0, OPT_DATASET}, {"k", required_argument, 0, OPT_K},
+        {"sphere", no_argument, 0, OPT_SPHERE}, {"project", no_argument, 0, OPT_PROJECT},
         CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.table = GFD_TABLE_TEXT};
     gfd_metric_opts_default(&o.m);
@@ -100,12 +105,16 @@ static opts parse(int argc, char **argv)
         case OPT_MODES: o.modes = optarg; break;
         case OPT_DATASET: o.dataset = optarg; break;
         case OPT_K: o.m.k = (int)cli_long(&o.c, "--k", optarg, 1, 1000); break;
+        case OPT_SPHERE: o.m.sphere = 1; break;
+        case OPT_PROJECT: o.project = 1; break;
         }
     }
     if (!o.reference)
         cli_usage_error(&o.c, "no reference: -r FILE is required");
     if (o.modes && o.dataset)
         cli_usage_error(&o.c, "--modes and --dataset: give one");
+    if (o.project && !o.m.sphere)
+        cli_usage_error(&o.c, "--project needs --sphere");
     gfd_err err;
     if (gfd_bw_parse(o.c.bw, &o.m.bw, &err) < 0)
         cli_usage_error(&o.c, "-b: %s", err.msg);
@@ -128,6 +137,18 @@ static void choose_metrics(const opts *o, const gfd_cloud *S, size_t ns, size_t 
     for (size_t k = 0; k < ns; k++)
         w2 &= S[k].n == m;
     gfd_metric_default(spec, o->m.modes != NULL, w2);
+    if (o->m.sphere)
+        gfd_metric_keep_sphere(spec);
+}
+
+/* Reads a point set; with --sphere checks (or with --project normalises) its rows. */
+static void read_points(const opts *o, const char *name, gfd_cloud *X)
+{
+    gfd_err err;
+    cli_read(&o->c, name, X, NULL);
+    if (o->m.sphere && gfd_sphere_points(X->x, X->n, X->d, X->d, o->project,
+                                         strcmp(name, "-") ? name : "stdin", &err) < 0)
+        cli_die(&o->c, &err);
 }
 
 /* Writes the table to standard output, or to -o FILE through a temporary name. */
@@ -191,10 +212,10 @@ int main(int argc, char **argv)
     if (!names || !S)
         cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the sample sets"});
     read_modes(&o, &modes);
-    cli_read(&o.c, o.reference, &R, NULL);
+    read_points(&o, o.reference, &R);
     for (size_t k = 0; k < ns; k++) {
         names[k] = argc > optind ? argv[optind + (int)k] : "-";
-        cli_read(&o.c, names[k], &S[k], NULL);
+        read_points(&o, names[k], &S[k]);
         names[k] = strcmp(names[k], "-") ? names[k] : "stdin";
     }
     gfd_metric_spec spec;

@@ -6,6 +6,7 @@
 
 #include "metric.h"
 #include "sample.h"
+#include "sphere.h"
 
 static const char *const cols_mmd[] = {"mmd2", NULL};
 static const char *const cols_energy[] = {"energy", NULL};
@@ -17,15 +18,15 @@ static const char *const cols_prdc[] = {"precision", "recall", "density", "cover
 static const char *const cols_nll[] = {"nll_ref", "nll_samp", NULL};
 
 static const gfd_metric_def table[] = {
-    {"mmd", cols_mmd, 0, gfd_metric_mmd, "unbiased MMD^2, Gaussian kernel (--mmd-bw)"},
-    {"energy", cols_energy, 0, gfd_metric_energy, "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|"},
-    {"sw2", cols_sw2, 0, gfd_metric_sw2, "sliced W2 over --projections seeded directions"},
-    {"w2", cols_w2, 0, gfd_metric_w2, "exact W2 by optimal assignment (N = M <= 10000)"},
-    {"sinkhorn", cols_sinkhorn, 0, gfd_metric_sinkhorn, "debiased Sinkhorn divergence S_eps (--eps)"},
-    {"coverage", cols_coverage, 1, gfd_metric_coverage, "high-quality fraction, modes covered, mode KL"},
-    {"prdc", cols_prdc, 0, gfd_metric_prdc, "precision, recall, density, coverage (--k)"},
-    {"nll", cols_nll, 0, gfd_metric_nll, "KDE cross-entropies -mean log q_h(y), -mean log p_h(x)"},
-    {NULL, NULL, 0, NULL, NULL},
+    {"mmd", cols_mmd, 0, 1, gfd_metric_mmd, "unbiased MMD^2, Gaussian kernel (--mmd-bw)"},
+    {"energy", cols_energy, 0, 0, gfd_metric_energy, "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|"},
+    {"sw2", cols_sw2, 0, 0, gfd_metric_sw2, "sliced W2 over --projections seeded directions"},
+    {"w2", cols_w2, 0, 1, gfd_metric_w2, "exact W2 by optimal assignment (N = M <= 10000)"},
+    {"sinkhorn", cols_sinkhorn, 0, 0, gfd_metric_sinkhorn, "debiased Sinkhorn divergence S_eps (--eps)"},
+    {"coverage", cols_coverage, 1, 1, gfd_metric_coverage, "high-quality fraction, modes covered, mode KL"},
+    {"prdc", cols_prdc, 0, 0, gfd_metric_prdc, "precision, recall, density, coverage (--k)"},
+    {"nll", cols_nll, 0, 0, gfd_metric_nll, "KDE cross-entropies -mean log q_h(y), -mean log p_h(x)"},
+    {NULL, NULL, 0, 0, NULL, NULL},
 };
 
 const gfd_metric_def *gfd_metric_table(void) { return table; }
@@ -84,6 +85,15 @@ void gfd_metric_default(gfd_metric_spec *spec, int have_centers, int w2_applies)
             spec->defs[spec->n++] = m;
 }
 
+void gfd_metric_keep_sphere(gfd_metric_spec *spec)
+{
+    int n = 0;
+    for (int t = 0; t < spec->n; t++)
+        if (spec->defs[t]->sphere)
+            spec->defs[n++] = spec->defs[t];
+    spec->n = n;
+}
+
 size_t gfd_metric_columns(const gfd_metric_spec *spec, const char **names)
 {
     size_t n = 0;
@@ -127,7 +137,13 @@ int gfd_metric_prepare(const gfd_metric_spec *spec, gfd_metric_opts *o, const gf
                         o->modes->d, R->d + 1, R->d);
     if (R->w)
         return gfd_fail(err, GFD_EUSAGE, "metrics take unweighted point sets");
-    if (gfd_bw_select(&o->bw, R, o->seed, &o->h, err) < 0)
+    for (int t = 0; o->sphere && t < spec->n; t++)
+        if (!spec->defs[t]->sphere)
+            return gfd_fail(err, GFD_EUSAGE, "%s is not available with --sphere", spec->defs[t]->name);
+    if (o->sphere && o->modes &&
+        gfd_sphere_check(o->modes->x, o->modes->n, R->d, R->d + 1, "the modes' centres", err) < 0)
+        return -1;
+    if ((o->sphere ? gfd_bw_select_sphere : gfd_bw_select)(&o->bw, R, o->seed, &o->h, err) < 0)
         return -1;
     if (o->eps == 0)
         o->eps = 2 * o->h * o->h;  /* exp(-|x-y|^2/eps) is the KDE kernel K_h (MATH §2.1) */
@@ -138,6 +154,8 @@ int gfd_metric_prepare(const gfd_metric_spec *spec, gfd_metric_opts *o, const gf
         if (!(med > 0))
             return gfd_fail(err, GFD_EDATA, "mmd: the median distance of the reference is 0: give --mmd-bw");
         o->mmd_bw[0] = sqrt(med);  /* MATH §5: the median pairwise distance of the reference */
+        if (o->sphere)  /* MATH §4: theta = 2 asin(|x - y| / 2), monotone in the chord */
+            o->mmd_bw[0] = 2 * asin(fmin(1, o->mmd_bw[0] / 2));
         o->n_mmd_bw = 1;
     }
     return 0;

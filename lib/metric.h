@@ -32,6 +32,8 @@ typedef struct {
     int k;                     /* --k of prdc (5) */
     const gfd_cloud *modes;    /* coverage: K x (d+1) rows [c_1 .. c_d, sigma] (the file of
                                   gfd-sample --centers; gfd_metric_modes), or NULL */
+    int sphere;                /* --sphere: unit rows, geodesic costs (MATH §4); only the
+                                  metrics with a spherical version (gfd_metric_def.sphere) */
     double h;                  /* resolved: the -b bandwidth chosen from R */
 } gfd_metric_opts;
 
@@ -43,6 +45,7 @@ typedef struct {
     const char *name;
     const char *const *columns;  /* NULL-terminated */
     int needs_modes;             /* coverage: o->modes must be set */
+    int sphere;                  /* has a spherical version (o->sphere) */
     gfd_metric_fn compute;
     const char *summary;         /* one line for --help */
 } gfd_metric_def;
@@ -62,9 +65,12 @@ int gfd_metric_modes(const char *name, gfd_cloud *modes, gfd_err *err);
 /* Every metric that applies: coverage only with centres, w2 only when w2_applies
  * (every sample set has N = M <= GFD_W2_MAX). */
 void gfd_metric_default(gfd_metric_spec *spec, int have_centers, int w2_applies);
+/* Drops the metrics without a spherical version (the default list with --sphere). */
+void gfd_metric_keep_sphere(gfd_metric_spec *spec);
 /* Number of columns of a spec; names (if not NULL) gets them in order. */
 size_t gfd_metric_columns(const gfd_metric_spec *spec, const char **names);
-/* Checks the options against the spec (coverage without modes: GFD_EUSAGE) and fills
+/* Checks the options against the spec (coverage without modes, a metric without a
+ * spherical version when o->sphere, unit centres on the sphere: GFD_EUSAGE) and fills
  * the resolved fields from the reference R: h, the default MMD bandwidth, eps. */
 int gfd_metric_prepare(const gfd_metric_spec *spec, gfd_metric_opts *o, const gfd_cloud *R,
                        gfd_err *err);
@@ -96,6 +102,10 @@ int gfd_metric_nll(const gfd_cloud *S, const gfd_cloud *R, const gfd_metric_opts
  * from the rows, O(n) memory. X, Y: n x d, perm: n. Returns the mean cost in *mean. */
 int gfd_lap_sqeuclid(const double *X, const double *Y, size_t n, size_t d, size_t *perm,
                      double *mean, gfd_err *err);
+/* The same for the squared geodesic cost theta^2 = (2 atan2(|x - y|, |x + y|))^2 of unit
+ * rows (MATH §4). */
+int gfd_lap_sqgeodesic(const double *X, const double *Y, size_t n, size_t d, size_t *perm,
+                       double *mean, gfd_err *err);
 /* Entropic OT_eps(a, b) = min_P <P, C> + eps KL(P | a x b), C = |x - y|^2, uniform a, b,
  * by log-domain Sinkhorn (dual value at convergence). X: N x d, Y: M x d; Y == X (the
  * same pointer, m == n) runs the symmetric iteration. iters: iterations run. */

@@ -1,6 +1,7 @@
 /* Mode coverage of a Gaussian mixture with known centres (MATH §5; the protocol of
  * Srivastava et al. 2017, VEEGAN, and Lin et al. 2018, PacGAN): a sample is of high
- * quality when it lies within 3 sigma_k (Euclidean distance) of its nearest centre c_k; a mode
+ * quality when it lies within 3 sigma_k (Euclidean distance; on the sphere, MATH §4, the
+ * geodesic distance, sigma_k in radians) of its nearest centre c_k; a mode
  * is covered when at least 20% of its fair share N/K of samples are high-quality samples
  * at it; mode_kl = KL(h || uniform) = sum_k h_k log(K h_k) for the histogram h of the
  * high-quality samples over the modes (NaN when there is none). The reference is not used. */
@@ -8,21 +9,25 @@
 #include <stdlib.h>
 
 #include "metric.h"
+#include "sphere.h"
 
 #define HQ_SIGMAS 3.0
 #define COVERED_SHARE 0.2
 
-/* Index of the centre nearest to x (the first of equals) and its squared distance.
- * M: K x (d+1) rows [c, sigma], x: d. */
-static size_t nearest_centre(const double *M, size_t K, size_t d, const double *x, double *d2)
+/* Index of the centre nearest to x (the first of equals) and its squared distance
+ * (geodesic when sphere). M: K x (d+1) rows [c, sigma], x: d. */
+static size_t nearest_centre(const double *M, size_t K, size_t d, const double *x, int sphere,
+                             double *d2)
 {
     size_t best = 0;
     *d2 = INFINITY;
     for (size_t k = 0; k < K; k++) {
         const double *c = M + k * (d + 1);
         double s = 0;
-        for (size_t j = 0; j < d; j++)
+        for (size_t j = 0; !sphere && j < d; j++)
             s += (x[j] - c[j]) * (x[j] - c[j]);
+        if (sphere)
+            s = gfd_sphere_dist(x, c, d), s *= s;  /* MATH §4: theta = arccos(x.c) */
         if (s < *d2)
             *d2 = s, best = k;
     }
@@ -30,8 +35,8 @@ static size_t nearest_centre(const double *M, size_t K, size_t d, const double *
 }
 
 /* Counts the high-quality samples at each mode. S: N x d, count: K. */
-static int mode_counts(const gfd_cloud *S, const gfd_cloud *M, size_t *count, size_t *hq,
-                       gfd_err *err)
+static int mode_counts(const gfd_cloud *S, const gfd_cloud *M, int sphere, size_t *count,
+                       size_t *hq, gfd_err *err)
 {
     const size_t K = M->n, d = S->d;
     for (size_t k = 0; k < K; k++)
@@ -41,7 +46,7 @@ static int mode_counts(const gfd_cloud *S, const gfd_cloud *M, size_t *count, si
     *hq = 0;
     for (size_t i = 0; i < S->n; i++) {
         double d2;
-        size_t k = nearest_centre(M->x, K, d, S->x + i * d, &d2);
+        size_t k = nearest_centre(M->x, K, d, S->x + i * d, sphere, &d2);
         double r = HQ_SIGMAS * M->x[k * (d + 1) + d];
         if (d2 <= r * r)
             count[k]++, ++*hq;
@@ -55,7 +60,7 @@ int gfd_metric_coverage(const gfd_cloud *S, const gfd_cloud *R, const gfd_metric
     (void)R;
     const size_t K = o->modes->n, n = S->n;
     size_t hq = 0, covered = 0, *count = gfd_alloc(K, sizeof *count, "mode counts", err);
-    if (!count || mode_counts(S, o->modes, count, &hq, err) < 0) {
+    if (!count || mode_counts(S, o->modes, o->sphere, count, &hq, err) < 0) {
         free(count);
         return -1;
     }

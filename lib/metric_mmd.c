@@ -1,6 +1,8 @@
 /* The kernel two-sample statistics of MATH §5: unbiased MMD^2 with a Gaussian kernel
- * (its sums are passes of the kernel-sum engine) and the energy distance (sums of
- * distances, O(1) memory per row). Both are U-statistics: self pairs left out. */
+ * (its sums are passes of the kernel-sum engine; on the sphere, MATH §4, the vMF kernel
+ * exp(kappa (x.y - 1)), kappa = 1/h^2, which for unit rows is the same Gaussian
+ * exp(-|x - y|^2 / (2 h^2)): the same sums, free of overflow for any kappa) and the
+ * energy distance (sums of distances, O(1) memory per row). Both are U-statistics: self pairs left out. */
 #include <math.h>
 #include <stdlib.h>
 

@@ -28,6 +28,32 @@ static void test_hand_counted(void)
     CHECK_CLOSE(v[2], 2.0 / 3 * log(4.0 / 3) + 1.0 / 3 * log(2.0 / 3), 1e-14);
 }
 
+static void test_sphere_hand_counted(void)
+{
+    /* On S^1 (MATH §4: geodesic distance = angle): modes at angle 0 (sigma 0.1, radius
+     * 0.3 rad) and pi/2 (sigma 0.2, radius 0.6 rad). Samples at angles: 0.2 hq at 0;
+     * 0.301 not (its chord 2 sin(0.1505) = 0.2999 would pass the Euclidean test); pi/2 - 0.5
+     * hq at 1; pi/2 + 0.59 hq at 1; pi nearest 1 (pi/2 away), not. N = 5, K = 2: 20% of
+     * 2.5 is 0.5, both covered; hq = 3/5; histogram (1/3, 2/3): KL = 1/3 log(2/3) +
+     * 2/3 log(4/3). */
+    double a[] = {0.2, 0.301, M_PI / 2 - 0.5, M_PI / 2 + 0.59, M_PI}, sx[10];
+    double mx[] = {1, 0, 0.1, 0, 1, 0.2};
+    for (int i = 0; i < 5; i++)
+        sx[2 * i] = cos(a[i]), sx[2 * i + 1] = sin(a[i]);
+    gfd_cloud modes = {.n = 2, .d = 3, .x = mx}, S = {.n = 5, .d = 2, .x = sx};
+    gfd_metric_opts o;
+    gfd_metric_opts_default(&o);
+    o.modes = &modes, o.sphere = 1;
+    double v[3];
+    CHECK(gfd_metric_coverage(&S, &S, &o, v, NULL) == 0, "coverage failed");
+    CHECK_CLOSE(v[0], 3.0 / 5, 1e-15);
+    CHECK(v[1] == 2, "modes covered %g, want 2", v[1]);
+    CHECK_CLOSE(v[2], 1.0 / 3 * log(2.0 / 3) + 2.0 / 3 * log(4.0 / 3), 1e-14);
+    o.sphere = 0;  /* the Euclidean test counts the 0.301 sample: 4/5 */
+    CHECK(gfd_metric_coverage(&S, &S, &o, v, NULL) == 0, "coverage failed");
+    CHECK_CLOSE(v[0], 4.0 / 5, 1e-15);
+}
+
 static void test_dead_modes_and_no_hq(void)
 {
     /* 10 samples on mode 0 of 4 (sigma 1): one mode covered (share 10/4, 20% = 0.5),
@@ -74,6 +100,7 @@ static void test_builtin_modes(void)
 int main(void)
 {
     RUN(test_hand_counted);
+    RUN(test_sphere_hand_counted);
     RUN(test_dead_modes_and_no_hq);
     RUN(test_builtin_modes);
     UNIT_END();

@@ -27,8 +27,20 @@ static double sqdist(const double *a, const double *b, size_t d)
     return s;
 }
 
+/* Squared geodesic distance by the textbook arccos of the dot product (not the solver's
+ * atan2 form), unit rows a, b: d. */
+static double sqgeo(const double *a, const double *b, size_t d)
+{
+    double dot = 0;
+    for (size_t c = 0; c < d; c++)
+        dot += a[c] * b[c];
+    double t = acos(fmax(-1, fmin(1, dot)));
+    return t * t;
+}
+
 /* Smallest mean cost over all permutations (Heap's algorithm), n <= 8. */
-static double brute_force(const double *X, const double *Y, size_t n, size_t d)
+static double brute_force_cost(const double *X, const double *Y, size_t n, size_t d,
+                               double (*cost)(const double *, const double *, size_t))
 {
     size_t p[8], c[8] = {0};
     for (size_t i = 0; i < n; i++)
@@ -37,7 +49,7 @@ static double brute_force(const double *X, const double *Y, size_t n, size_t d)
     for (size_t i = 0;;) {
         double s = 0;
         for (size_t k = 0; k < n; k++)
-            s += sqdist(X + k * d, Y + p[k] * d, d);
+            s += cost(X + k * d, Y + p[k] * d, d);
         best = fmin(best, s);
         while (i < n && c[i] >= i)
             c[i++] = 0;
@@ -48,6 +60,11 @@ static double brute_force(const double *X, const double *Y, size_t n, size_t d)
         c[i]++, i = 0;
     }
     return best / (double)n;
+}
+
+static double brute_force(const double *X, const double *Y, size_t n, size_t d)
+{
+    return brute_force_cost(X, Y, n, d, sqdist);
 }
 
 /* Kuhn-Munkres with potentials u, v and a stored (n+1) x (n+1) matrix (1-based). */
@@ -130,6 +147,37 @@ static void test_brute_force(void)
     }
 }
 
+/* Gaussian rows normalised: points on S^(d-1). */
+static double *sphere_points(uint64_t seed, size_t n, size_t d)
+{
+    double *x = random_points(seed, n, d, 1, 0);
+    for (size_t i = 0; i < n; i++) {
+        double r = sqrt(sqdist(x + i * d, (double[4]){0}, d));
+        for (size_t c = 0; c < d; c++)
+            x[i * d + c] /= r;
+    }
+    return x;
+}
+
+static void test_brute_force_geodesic(void)
+{
+    /* theta^2 on S^1..S^3 (MATH §4), all 8! permutations with arccos costs: 1e-12
+     * relative (arccos loses ~1e-16 / sin(theta) against the solver's atan2 form) */
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        size_t n = 1 + seed % 8, d = 2 + seed % 3, *perm = malloc(n * sizeof *perm);
+        double *X = sphere_points(seed, n, d), *Y = sphere_points(100 + seed, n, d), got, s = 0;
+        gfd_err err;
+        CHECK(gfd_lap_sqgeodesic(X, Y, n, d, perm, &got, &err) == 0, "%s", err.msg);
+        for (size_t i = 0; i < n; i++)
+            s += sqgeo(X + i * d, Y + perm[i] * d, d);
+        double want = brute_force_cost(X, Y, n, d, sqgeo);
+        CHECK(fabs(got - want) <= 1e-12 * want && fabs(s / (double)n - got) <= 1e-12 * want,
+              "seed %llu n=%zu: %.17g (perm %.17g), want %.17g", (unsigned long long)seed, n,
+              got, s / (double)n, want);
+        free(X), free(Y), free(perm);
+    }
+}
+
 static void test_hungarian(void)
 {
     /* alike, shifted, collapsed (scale 0.05) and wide sets: 1e-12 relative (both exact;
@@ -185,6 +233,7 @@ static void test_metric_errors(void)
 int main(void)
 {
     RUN(test_brute_force);
+    RUN(test_brute_force_geodesic);
     RUN(test_hungarian);
     RUN(test_ties);
     RUN(test_identical_points);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# gfd-eval --sphere (MATH §4: geodesic costs): w2 against POT on the squared geodesic
+# cost matrix and mmd against a vMF-kernel double loop (tests/py/eval_sphere_ref.py), coverage with geodesic radii, the default
+# metric list, --project, and the one-line errors.
+load helper
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+    gfd-sphere sample vmf-mixture -n 200 -s 1 --kappa 20 -o y.csv
+    gfd-sphere sample uniform -n 200 -s 2 -o s.csv
+    gfd-sphere sample vmf-mixture -n 200 -s 3 --kappa 5 -d 4 --modes 3 -o y4.csv
+    gfd-sphere sample vmf -n 200 -s 4 -d 4 -o s4.csv
+}
+
+@test "eval --sphere: w2 equals sqrt(POT emd2) on the squared geodesic cost to 1e-9" {
+    # both are exact optima; 1e-9 covers POT's network simplex tolerance and arccos
+    for p in "y.csv s.csv" "y4.csv s4.csv"; do
+        set -- $p
+        gfd-eval --sphere -r "$1" -m w2 --json "$2" > t.json
+        err=$(py eval_sphere_ref.py w2 "$1" "$2" t.json); echo "w2 $p $err"; py_lt "$err" 1e-9
+    done
+}
+
+@test "eval --sphere: mmd equals a double loop with the vMF kernel to 1e-12" {
+    # sums of 4e4 terms <= 1 in different orders and exp(kappa (x.y - 1)) against the
+    # engine's Gaussian of |x - y|^2: measured ~1e-16; 1e-12 leaves room.
+    # 202 reference rows: an odd number of pairs, so numpy's median is one distance.
+    gfd-sphere sample vmf-mixture -n 202 -s 5 --kappa 20 -o y202.csv
+    for bw in 0.3 1.5; do
+        gfd-eval --sphere -r y.csv -m mmd --mmd-bw $bw --json s.csv > t.json
+        err=$(py eval_sphere_ref.py mmd y.csv s.csv t.json $bw); echo "bw $bw: $err"; py_lt "$err" 1e-12
+    done
+    gfd-eval --sphere -r y202.csv -m mmd --json s.csv > t.json
+    err=$(py eval_sphere_ref.py mmd y202.csv s.csv t.json median); echo "median: $err"; py_lt "$err" 1e-12
+}
+
+@test "eval --sphere: the default list is mmd, w2 (and coverage with modes); -j1 = -j2" {
+    run gfd-eval --sphere -r y.csv --csv s.csv
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "file,mmd2,w2" ]
+    printf '1,0,0,0.1\n0,0,1,0.2\n' > m.csv
+    gfd-eval --sphere -r y.csv --modes m.csv --csv -j1 s.csv > a.csv
+    gfd-eval --sphere -r y.csv --modes m.csv --csv -j2 s.csv > b.csv
+    [ "$(head -1 a.csv)" = "file,mmd2,w2,hq,modes,mode_kl" ]
+    cmp a.csv b.csv
+}
+
+@test "eval --sphere: coverage counts geodesic radii (hand-counted)" {
+    # modes at angle 0 (sigma 0.1) and pi/2 (sigma 0.2) on S^1; samples at angles 0.2 (hq),
+    # 0.301 (not: its chord 0.2999 is within 0.3), pi/2-0.5 (hq), pi (not): hq 2/4
+    printf '1,0,0.1\n0,1,0.2\n' > m.csv
+    "$GFD_PYTHON" -c "import numpy as np; a=np.array([0.2,0.301,np.pi/2-0.5,np.pi]); np.savetxt('c.csv', np.c_[np.cos(a),np.sin(a)], delimiter=',', fmt='%.17g')"
+    run gfd-eval --sphere -r c.csv -m coverage --modes m.csv --csv c.csv
+    [ "${lines[1]}" = "c.csv,0.5,2,0" ]
+    run gfd-eval -r c.csv -m coverage --modes m.csv --csv c.csv
+    [ "${lines[1]}" != "c.csv,0.5,2,0" ]
+}
+
+@test "eval --sphere: off-sphere rows fail; --project normalises them" {
+    awk -F, '{printf "%.17g,%.17g,%.17g\n", 2*$1, 2*$2, 2*$3}' s.csv > s2.csv
+    expect_fail 1 "s2.csv" gfd-eval --sphere -r y.csv -m w2 s2.csv
+    gfd-eval --sphere --project -r y.csv -m w2 --csv s2.csv | tail -1 | cut -d, -f2 > a
+    gfd-eval --sphere -r y.csv -m w2 --csv s.csv | tail -1 | cut -d, -f2 > b
+    py_close "$(cat a)" "$(cat b)" 1e-12
+}
+
+@test "eval --sphere: metrics without a spherical version are usage errors" {
+    for m in sinkhorn sw2 prdc energy nll; do
+        expect_fail 2 "$m is not available with --sphere" gfd-eval --sphere -r y.csv -m $m s.csv
+    done
+    expect_fail 2 "--project needs --sphere" gfd-eval --project -r y.csv s.csv
+    printf '2,0,0,0.1\n' > bad.csv
+    expect_fail 1 "the modes' centres" gfd-eval --sphere -r y.csv -m coverage --modes bad.csv s.csv
+}
