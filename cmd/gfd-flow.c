@@ -186,17 +186,10 @@ static int observe(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
     return 0;
 }
 
-/* The metrics of --metrics, prepared against Y, and the log's header line. */
-static void open_log(const opts *o, observer *ob)
+/* The metrics of --metrics, prepared against Y once; their names extend the header. */
+static void prepare_metrics(const opts *o, observer *ob)
 {
     gfd_err err;
-    if (!(ob->log = fopen(o->log, "w"))) {
-        gfd_fail(&err, GFD_EIO, "%s: cannot create", o->log);
-        cli_die(&o->c, &err);
-    }
-    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
-    if (!o->metrics)
-        return;
     gfd_metric_opts_default(&ob->mopts);
     ob->mopts.seed = o->c.seed;
     if (o->modes)
@@ -216,6 +209,20 @@ static void open_log(const opts *o, observer *ob)
     for (size_t k = 0; k < ncol; k++)
         fprintf(ob->log, ",%s", names[k]);
     free(names);
+}
+
+/* Opens --log and writes its header line. */
+static void open_log(const opts *o, observer *ob)
+{
+    gfd_err err;
+    if (!(ob->log = fopen(o->log, "w"))) {
+        gfd_fail(&err, GFD_EIO, "%s: cannot create", o->log);
+        cli_die(&o->c, &err);
+    }
+    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
+    if (o->metrics)
+        prepare_metrics(o, ob);
+    fputc('\n', ob->log);
 }
 
 static void open_trajectory(const opts *o, observer *ob, gfd_format input_fmt)
@@ -247,10 +254,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &ob.start);
     if (o.trajectory)
         open_trajectory(&o, &ob, fmt);
-    if (o.log) {
+    if (o.log)
         open_log(&o, &ob);
-        fputc('\n', ob.log);
-    }
     cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
     int rc = gfd_flow(&o.f.spec, &o.f.o, &o.flow, &X, &Y, observe, &ob, &err);
     if (ob.log && fclose(ob.log) != 0 && rc == 0)
