@@ -1,13 +1,11 @@
 /* gfd-flow: a whole run of explicit Euler steps of a field (lib/flow.c), with its
- * trajectory, per-step log, metrics on the fly and a progress bar. Options and files only. */
-#include <math.h>
+ * trajectory, per-step log, metrics on the fly and a progress bar (cli/flow_watch.c).
+ * Options and files only. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../cli/field_opts.h"
+#include "../cli/flow_watch.h"
 
 #define USAGE "gfd-flow -t Y (-f FIELD | --mix-schedule SPEC) -T STEPS [options] [X]"
 
@@ -50,8 +48,9 @@ typedef struct {
     cli_field f;
     cli_step s;
     gfd_flow_opts flow;
-    const char *input, *bw_schedule, *mix, *trajectory, *log, *metrics, *modes, *dataset;
-    int every, keep_partial, progress;
+    cli_watch_opts w;
+    const char *input, *bw_schedule, *mix;
+    int keep_partial;
 } opts;
 
 static int flow_option(opts *o, int opt, const char *arg)
@@ -61,14 +60,14 @@ static int flow_option(opts *o, int opt, const char *arg)
     case OPT_ETA_DECAY: o->flow.eta_decay = cli_double(&o->c, "--eta-decay", arg, 1e-300, 1); return 1;
     case OPT_BW_SCHEDULE: o->bw_schedule = arg; return 1;
     case OPT_MIX: o->mix = arg; return 1;
-    case OPT_TRAJ: o->trajectory = arg; return 1;
-    case OPT_EVERY: o->every = (int)cli_long(&o->c, "--every", arg, 1, 100000000); return 1;
-    case OPT_LOG: o->log = arg; return 1;
-    case OPT_METRICS: o->metrics = arg; return 1;
-    case OPT_MODES: o->modes = arg; return 1;
-    case OPT_DATASET: o->dataset = arg; return 1;
+    case OPT_TRAJ: o->w.trajectory = arg; return 1;
+    case OPT_EVERY: o->w.every = (int)cli_long(&o->c, "--every", arg, 1, 100000000); return 1;
+    case OPT_LOG: o->w.log = arg; return 1;
+    case OPT_METRICS: o->w.metrics = arg; return 1;
+    case OPT_MODES: o->w.modes = arg; return 1;
+    case OPT_DATASET: o->w.dataset = arg; return 1;
     case OPT_KEEP: o->keep_partial = 1; return 1;
-    case OPT_NO_PROGRESS: o->progress = 0; return 1;
+    case OPT_NO_PROGRESS: o->w.progress = 0; return 1;
     }
     return 0;
 }
@@ -101,7 +100,7 @@ static opts parse(int argc, char **argv)
         {"modes", required_argument, 0, OPT_MODES}, {"dataset", required_argument, 0, OPT_DATASET},
         {"keep-partial", no_argument, 0, OPT_KEEP}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
         CLI_STEP_LONG, CLI_FIELD_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
-    opts o = {.every = 10, .progress = 1};
+    opts o = {.w = {.every = 10, .progress = 1}};
     cli_init(&o.c, "gfd-flow", USAGE);
     cli_field_init(&o.f);
     gfd_flow_opts_default(&o.flow, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
@@ -117,121 +116,9 @@ static opts parse(int argc, char **argv)
     o.input = optind < argc ? argv[optind] : NULL;
     if (!!o.f.field == !!o.mix)
         cli_usage_error(&o.c, "give one of -f FIELD and --mix-schedule SPEC");
-    o.progress = o.progress && !o.c.quiet && isatty(STDERR_FILENO);
+    o.w.progress = o.w.progress && !o.c.quiet && isatty(STDERR_FILENO);
     cli_apply(&o.c);
     return o;
-}
-
-/* What the observer writes: trajectory frames, log rows, metrics, progress. */
-typedef struct {
-    const opts *o;
-    const gfd_cloud *Y;
-    gfd_writer *traj;
-    FILE *log;
-    gfd_metric_spec metrics;
-    gfd_metric_opts mopts;
-    gfd_cloud modes;
-    double *values;
-    struct timespec start, last_bar;
-} observer;
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
-static void progress_bar(observer *ob, int step)
-{
-    int steps = ob->o->flow.steps;
-    if (step < steps && seconds_since(&ob->last_bar) < 0.1)
-        return;
-    clock_gettime(CLOCK_MONOTONIC, &ob->last_bar);
-    double el = seconds_since(&ob->start), rate = step / (el > 0 ? el : 1e-9);
-    int w = 30, fill = steps ? (int)((double)w * step / steps) : w;
-    fprintf(stderr, "\r%s: [%.*s%*s] %d/%d  %.1f steps/s  ETA %.0fs ", ob->o->c.prog, fill,
-            "##############################", w - fill, "", step, steps, rate,
-            rate > 0 ? (steps - step) / rate : 0);
-    if (step == steps)
-        fputc('\n', stderr);
-}
-
-static int write_log_row(observer *ob, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
-{
-    fprintf(ob->log, "%d,%.17g,%.17g,%.17g,%.17g,%.17g", st->step, st->time, st->mean_v,
-            st->max_v, st->h, st->eta);
-    if (ob->metrics.n) {
-        if (gfd_metric_eval(&ob->metrics, &ob->mopts, X, ob->Y, ob->values, err) < 0)
-            return -1;
-        for (size_t k = 0; k < gfd_metric_columns(&ob->metrics, NULL); k++)
-            fprintf(ob->log, ",%.17g", ob->values[k]);
-    }
-    fputc('\n', ob->log);
-    if (ferror(ob->log))
-        return gfd_fail(err, GFD_EIO, "%s: write error", ob->o->log);
-    return 0;
-}
-
-static int observe(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
-{
-    observer *ob = ctx;
-    int due = st->step % ob->o->every == 0 || st->step == ob->o->flow.steps;
-    if (ob->o->progress)
-        progress_bar(ob, st->step);
-    if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
-        return -1;
-    if (due && ob->log && st->step > 0)
-        return write_log_row(ob, X, st, err);
-    return 0;
-}
-
-/* The metrics of --metrics, prepared against Y once; their names extend the header. */
-static void prepare_metrics(const opts *o, observer *ob)
-{
-    gfd_err err;
-    gfd_metric_opts_default(&ob->mopts);
-    ob->mopts.seed = o->c.seed;
-    if (o->modes)
-        cli_read(&o->c, o->modes, &ob->modes, NULL);
-    if (o->dataset && gfd_metric_modes(o->dataset, &ob->modes, &err) < 0)
-        cli_die(&o->c, &err);
-    ob->mopts.modes = ob->modes.x ? &ob->modes : NULL;
-    if (gfd_metric_parse(o->metrics, &ob->metrics, &err) < 0 ||
-        gfd_metric_prepare(&ob->metrics, &ob->mopts, ob->Y, &err) < 0)
-        cli_die(&o->c, &err);
-    size_t ncol = gfd_metric_columns(&ob->metrics, NULL);
-    const char **names = malloc(ncol * sizeof *names);
-    ob->values = malloc(ncol * sizeof *ob->values);
-    if (!names || !ob->values)
-        cli_die(&o->c, &(gfd_err){GFD_ENOMEM, "out of memory for the metrics"});
-    gfd_metric_columns(&ob->metrics, names);
-    for (size_t k = 0; k < ncol; k++)
-        fprintf(ob->log, ",%s", names[k]);
-    free(names);
-}
-
-/* Opens --log and writes its header line. */
-static void open_log(const opts *o, observer *ob)
-{
-    gfd_err err;
-    if (!(ob->log = fopen(o->log, "w"))) {
-        gfd_fail(&err, GFD_EIO, "%s: cannot create", o->log);
-        cli_die(&o->c, &err);
-    }
-    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
-    if (o->metrics)
-        prepare_metrics(o, ob);
-    fputc('\n', ob->log);
-}
-
-static void open_trajectory(const opts *o, observer *ob, gfd_format input_fmt)
-{
-    gfd_err err;
-    int gz = 0;
-    gfd_format fmt = gfd_format_from_name(o->trajectory, &gz);
-    if (!(ob->traj = gfd_writer_open(o->trajectory, fmt ? fmt : input_fmt, gz, &err)))
-        cli_die(&o->c, &err);
 }
 
 int main(int argc, char **argv)
@@ -250,26 +137,18 @@ int main(int argc, char **argv)
     o.flow.eta_given = o.s.eta_given;
     o.flow.max_move_given = o.s.max_move_given;
     o.flow.step.seed = o.c.seed;
-    observer ob = {.o = &o, .Y = &Y};
-    clock_gettime(CLOCK_MONOTONIC, &ob.start);
-    if (o.trajectory)
-        open_trajectory(&o, &ob, fmt);
-    if (o.log)
-        open_log(&o, &ob);
+    o.w.steps = o.flow.steps;
+    o.w.sphere = o.f.o.sphere;
+    cli_watch ob;
+    cli_watch_open(&ob, &o.c, &o.w, &Y, fmt);
     cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
-    int rc = gfd_flow(&o.f.spec, &o.f.o, &o.flow, &X, &Y, observe, &ob, &err);
-    if (ob.log && fclose(ob.log) != 0 && rc == 0)
-        rc = gfd_fail(&err, GFD_EIO, "%s: write error", o.log);
-    if (ob.traj && rc == 0)
-        rc = gfd_writer_commit(ob.traj, &err);
-    else if (ob.traj)
-        gfd_writer_abort(ob.traj);
+    int rc = gfd_flow(&o.f.spec, &o.f.o, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
+    rc = cli_watch_close(&ob, rc, &err);
     if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))
         cli_die(&o.c, &err);
     cli_write(&o.c, fmt, &X);
     if (rc < 0)
         cli_die(&o.c, &err);
-    gfd_cloud_free(&X), gfd_cloud_free(&Y), gfd_cloud_free(&ob.modes);
-    free(ob.values);
+    gfd_cloud_free(&X), gfd_cloud_free(&Y);
     return 0;
 }

@@ -20,7 +20,7 @@ static const gfd_field_def table[] = {
     {"drift", GFD_UNITS_DISPLACEMENT, 0, field_drift, "Deng et al.'s drift as in drift_loss.py (MATH 3.4)", 1},
     {"sinkhorn", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn, "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)", 1},
     {"sinkhorn-proxy", GFD_UNITS_DISPLACEMENT, 0, field_sinkhorn_proxy, "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)", 1},
-    {"sliced", GFD_UNITS_DISPLACEMENT, 0, field_sliced, "sliced Wasserstein flow over --projections directions (MATH 3.7)", 0},
+    {"sliced", GFD_UNITS_DISPLACEMENT, 0, field_sliced, "sliced Wasserstein flow over --projections directions (MATH 3.7; great circles on the sphere)", 1},
     {NULL, 0, 0, NULL, NULL, 0},
 };
 
@@ -147,7 +147,7 @@ int gfd_field_check(const gfd_field_spec *spec, const gfd_field_opts *o, gfd_err
     for (int t = 0; t < spec->nterms; t++)
         if (!spec->terms[t].def->on_sphere)
             return gfd_fail(err, GFD_EUSAGE, "field '%s' is not available on the sphere "
-                            "(--sphere: kl, rkl, chi2, alpha, js, mmd, drift, sinkhorn, sinkhorn-proxy)",
+                            "(--sphere: kl, rkl, chi2, alpha, js, mmd, drift, sinkhorn, sinkhorn-proxy, sliced)",
                             spec->terms[t].def->name);
     if (o->noise_inject > 0)
         return gfd_fail(err, GFD_EUSAGE, "--noise-inject is not available on the sphere");

@@ -106,3 +106,26 @@ void gfd_rng_direction(gfd_rng *r, double *u, int d)
     for (int k = 0; k < d; k++)
         u[k] *= inv;
 }
+
+void gfd_rng_plane(gfd_rng *r, double *u, int d)
+{
+    double *w = u + d, norm2;
+    gfd_rng_direction(r, u, d);
+    /* The part of w orthogonal to u has a uniform direction whatever its length, so
+     * redrawing the few w within 0.01 rad of +-u keeps the law and keeps one pass of
+     * Gram-Schmidt orthogonal to rounding. */
+    do {
+        gfd_rng_direction(r, w, d);
+        double dot = 0;
+        for (int k = 0; k < d; k++)
+            dot += u[k] * w[k];
+        norm2 = 0;
+        for (int k = 0; k < d; k++) {
+            w[k] -= dot * u[k];
+            norm2 += w[k] * w[k];
+        }
+    } while (norm2 < 1e-4);
+    double inv = 1 / sqrt(norm2);
+    for (int k = 0; k < d; k++)
+        w[k] *= inv;
+}

@@ -21,5 +21,9 @@ uint64_t gfd_rng_u64(gfd_rng *r);
 double gfd_rng_uniform(gfd_rng *r);          /* [0, 1), 53 random bits */
 double gfd_rng_normal(gfd_rng *r);           /* N(0, 1) */
 void gfd_rng_direction(gfd_rng *r, double *u, int d);  /* uniform on S^(d-1) */
+/* An orthonormal pair u[0..d), u[d..2d) uniform on the Stiefel manifold V(d, 2) (a great
+ * circle of S^(d-1) with an orientation): Gram-Schmidt of two uniform directions, as the
+ * QR of a d x 2 Gaussian matrix. d >= 2. */
+void gfd_rng_plane(gfd_rng *r, double *u, int d);
 
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # gfd-eval --sphere (MATH §4: geodesic costs): w2 against POT on the squared geodesic
-# cost matrix and mmd against a vMF-kernel double loop (tests/py/eval_sphere_ref.py), coverage with geodesic radii, the default
-# metric list, --project, and the one-line errors.
+# cost matrix, mmd against a vMF-kernel double loop, sw2 against numpy transcriptions of
+# Bonet et al.'s spherical sliced W2 (tests/py/eval_sphere_ref.py), coverage with geodesic
+# radii, the default metric list, --project, and the one-line errors.
 load helper
 
 setup() {
@@ -34,14 +35,40 @@ setup() {
     err=$(py eval_sphere_ref.py mmd y202.csv s.csv t.json median); echo "median: $err"; py_lt "$err" 1e-12
 }
 
-@test "eval --sphere: the default list is mmd, w2 (and coverage with modes); -j1 = -j2" {
+@test "eval --sphere: sw2 on S^1 is W2 on the circle by Bonet et al.'s formula, to 1e-12" {
+    # on S^1 every great circle is the circle itself, so every projection gives the same
+    # exact W2: numpy minimises their eq. 4 over every kink of the shift (N != M too), and
+    # scipy's assignment on the circle cost checks that transcription (N = M)
+    gfd-sphere sample uniform -d 2 -n 60 -s 1 -o c1.csv
+    gfd-sphere sample vmf-mixture -d 2 --modes 3 --kappa 20 -n 60 -s 2 -o c2.csv
+    gfd-sphere sample vmf-mixture -d 2 --modes 3 --kappa 20 -n 45 -s 3 -o c3.csv
+    gfd-eval --sphere -r c1.csv -m sw2 --projections 5 --json c2.csv > t.json
+    for how in sw2circle sw2lap; do
+        err=$(py eval_sphere_ref.py $how c1.csv c2.csv t.json); echo "$how N = M: $err"; py_lt "$err" 1e-12
+    done
+    gfd-eval --sphere -r c1.csv -m sw2 --projections 5 --json c3.csv > t.json
+    err=$(py eval_sphere_ref.py sw2circle c1.csv c3.csv t.json); echo "N != M: $err"; py_lt "$err" 1e-12
+}
+
+@test "eval --sphere: sw2 agrees with a numpy Monte Carlo of Bonet et al.'s SSW within 4 se" {
+    # different random great circles (numpy draws them as POT does, by QR): the z-score of
+    # gfd's sw2^2 against numpy's mean over 3000 circles, se from the per-circle spread
+    for d in 3 16; do
+        gfd-sphere sample uniform -d $d -n 50 -s 1 -o u$d.csv
+        gfd-sphere sample vmf-mixture -d $d --modes 3 --kappa 20 -n 50 -s 2 -o m$d.csv
+        gfd-eval --sphere -r u$d.csv -m sw2 --projections 2000 --json m$d.csv > t.json
+        z=$(py eval_sphere_ref.py sw2 u$d.csv m$d.csv t.json 3000 2000 0); echo "d $d: z $z"; py_lt "$z" 4
+    done
+}
+
+@test "eval --sphere: the default list is mmd, sw2, w2 (and coverage with modes); -j1 = -j2" {
     run gfd-eval --sphere -r y.csv --csv s.csv
     [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "file,mmd2,w2" ]
+    [ "${lines[0]}" = "file,mmd2,sw2,w2" ]
     printf '1,0,0,0.1\n0,0,1,0.2\n' > m.csv
     gfd-eval --sphere -r y.csv --modes m.csv --csv -j1 s.csv > a.csv
     gfd-eval --sphere -r y.csv --modes m.csv --csv -j2 s.csv > b.csv
-    [ "$(head -1 a.csv)" = "file,mmd2,w2,hq,modes,mode_kl" ]
+    [ "$(head -1 a.csv)" = "file,mmd2,sw2,w2,hq,modes,mode_kl" ]
     cmp a.csv b.csv
 }
 
@@ -65,7 +92,7 @@ setup() {
 }
 
 @test "eval --sphere: metrics without a spherical version are usage errors" {
-    for m in sinkhorn sw2 prdc energy nll; do
+    for m in sinkhorn prdc energy nll; do
         expect_fail 2 "$m is not available with --sphere" gfd-eval --sphere -r y.csv -m $m s.csv
     done
     expect_fail 2 "--project needs --sphere" gfd-eval --project -r y.csv s.csv

@@ -2,13 +2,16 @@
  * transcription that ranks by counting (O(N^2), no sort) and reads quantile levels off
  * the formula (k + 0.5)/N, with the directions of field.h's stream convention
  * (gfd_field_rng, GFD_STREAM_DIRECTIONS); and the one-direction transport property.
- * tests/fields_ot.bats checks d = 1 against numpy (tests/py/sliced_ref.py). */
+ * tests/fields_ot.bats checks d = 1 against numpy (tests/py/sliced_ref.py).
+ * On the sphere (MATH §4, great circles): the field against finite differences of the
+ * spherical sliced energy, zero for X == Y, and its usage errors. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/gfd.h"
 #include "../lib/field_impl.h"
+#include "../lib/circle.h"
 #include "testutil.h"
 #include "unit.h"
 
@@ -230,6 +233,102 @@ static void test_bad_input(void)
     gfd_cloud_free(&X);
 }
 
+/* c with its rows normalised onto the sphere. */
+static gfd_cloud on_sphere(gfd_cloud c)
+{
+    gfd_err err;
+    gfd_sphere_normalize(c.x, c.n, c.d, c.d, "test", &err);
+    return c;
+}
+
+/* E(X) = (1/L) sum_l (2 pi)^2 W_2^2 of the circle positions on great circle l (radians^2),
+ * with the directions of the stream convention and W_2 by gfd_circle_shift (checked by brute
+ * force in test_circle.c). */
+static double sphere_energy(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o)
+{
+    size_t n = X->n, m = Y->n, d = X->d;
+    double *tx = malloc(n * sizeof *tx), *ty = malloc(m * sizeof *ty), u[2 * 16], e = 0, w;
+    for (size_t l = 0; l < (size_t)o->projections; l++) {
+        gfd_rng r;
+        gfd_field_rng(&r, o->seed, o->step, GFD_STREAM_DIRECTIONS, l);
+        gfd_rng_plane(&r, u, (int)d);
+        for (size_t i = 0; i < n; i++)
+            tx[i] = gfd_circle_turn(X->x + i * d, u, d);
+        for (size_t j = 0; j < m; j++)
+            ty[j] = gfd_circle_turn(Y->x + j * d, u, d);
+        qsort(tx, n, sizeof *tx, cmp_double), qsort(ty, m, sizeof *ty, cmp_double);
+        gfd_circle_shift(tx, n, ty, m, &w);
+        e += 4 * M_PI * M_PI * w;
+    }
+    free(tx), free(ty);
+    return e / o->projections;
+}
+
+/* MATH §4: with N = M the optimal circle shift is a whole cyclic reassignment and the field
+ * is -(N/2) times the Riemannian gradient of E, as §3.7's is of SW_2^2 (Danskin: the plan
+ * is fixed near a point where it is unique). So d/dt E(exp_{x_i}(t e)) = -(2/N) v_i . e for
+ * unit tangents e. Central differences with t = 1e-6: truncation ~ t^2 (third derivative)
+ * and rounding ~ 1e-16 E N / t, both below 1e-8; tolerance 1e-6 (|v| ~ 1). d = 3 and 16. */
+static void test_sphere_gradient(void)
+{
+    static const size_t dims[] = {3, 16};
+    for (size_t c = 0; c < 2; c++) {
+        size_t d = dims[c], n = 30;
+        gfd_cloud X = on_sphere(tu_seeded_cloud(20 + c, n, d, 0.5, 1, 0));
+        gfd_cloud Y = on_sphere(tu_seeded_cloud(30 + c, n, d, -0.5, 1, 0));
+        gfd_field_opts o = opts(7, 9, 2);
+        o.sphere = 1;
+        double *V = malloc(n * d * sizeof *V), xi[16], e[16], step[16], worst = 0;
+        gfd_err err;
+        CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+        gfd_rng r;
+        gfd_rng_seed(&r, 40 + c);
+        for (size_t i = 0; i < n; i += 3) {
+            double *x = X.x + i * d, t = 1e-6, dv = 0;
+            memcpy(xi, x, d * sizeof *x);
+            gfd_rng_direction(&r, e, (int)d);
+            gfd_sphere_tangent(xi, e, e, d);
+            double len = gfd_sphere_length(e, d);
+            for (size_t k = 0; k < d; k++)
+                e[k] /= len, dv += V[i * d + k] * e[k];
+            for (size_t k = 0; k < d; k++)
+                step[k] = t * e[k];
+            gfd_sphere_exp(xi, step, x, d);
+            double up = sphere_energy(&X, &Y, &o);
+            for (size_t k = 0; k < d; k++)
+                step[k] = -t * e[k];
+            gfd_sphere_exp(xi, step, x, d);
+            double down = sphere_energy(&X, &Y, &o);
+            memcpy(x, xi, d * sizeof *x);
+            double fd = -(double)n / 2 * (up - down) / (2 * t), gap = fabs(fd - dv);
+            worst = fmax(worst, gap);
+            CHECK(gap <= 1e-6, "d %zu particle %zu: v.e %.12g, finite differences %.12g", d, i, dv, fd);
+        }
+        printf("# sphere d = %zu: worst |v.e - FD| %.2g\n", d, worst);
+        free(V), gfd_cloud_free(&X), gfd_cloud_free(&Y);
+    }
+}
+
+/* X == Y on the sphere: exactly zero (the optimal shift is 0, every level an atom's own);
+ * weights are a usage error. */
+static void test_sphere_identity_and_errors(void)
+{
+    gfd_cloud X = on_sphere(tu_seeded_cloud(50, 45, 3, 0, 1, 0)), W = tu_seeded_cloud(51, 45, 3, 0, 1, 1);
+    gfd_field_opts o = opts(16, 3, 0);
+    o.sphere = 1;
+    double V[45 * 3], mx = 0;
+    gfd_err err;
+    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    for (size_t k = 0; k < 45 * 3; k++)
+        mx = fmax(mx, fabs(V[k]));
+    CHECK(mx == 0, "X == Y: |v| up to %.3g", mx);
+    X.w = W.w;
+    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EUSAGE &&
+          strstr(err.msg, "weights"), "weights on the sphere: '%s'", err.msg);
+    X.w = NULL;
+    gfd_cloud_free(&X), gfd_cloud_free(&W);
+}
+
 int main(void)
 {
     RUN(test_reference);
@@ -238,5 +337,7 @@ int main(void)
     RUN(test_streams_and_bandwidth);
     RUN(test_thread_invariance);
     RUN(test_bad_input);
+    RUN(test_sphere_gradient);
+    RUN(test_sphere_identity_and_errors);
     UNIT_END();
 }

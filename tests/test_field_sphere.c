@@ -122,9 +122,9 @@ static void test_rotated(void)
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.sphere = 1, o.h = 0.4;
-    static const char *const ot[] = {"drift", "sinkhorn", "sinkhorn-proxy"};
+    static const char *const ot[] = {"drift", "sinkhorn", "sinkhorn-proxy", "sliced"};
     const size_t nf = sizeof sphere_fields / sizeof *sphere_fields;
-    for (size_t f = 0; f < nf + 3; f++) {
+    for (size_t f = 0; f < nf + 4; f++) {
         const char *name = f < nf ? sphere_fields[f] : ot[f - nf];
         gfd_field_spec spec;
         gfd_err err;
@@ -151,7 +151,7 @@ static void test_unsupported(void)
     gfd_field_opts o;
     gfd_field_opts_default(&o);
     o.sphere = 1, o.h = 0.4;
-    static const char *const bad[] = {"sliced", "kl-smoothed", "kl,sliced"};
+    static const char *const bad[] = {"kl-smoothed", "sliced,kl-smoothed"};
     for (size_t f = 0; f < sizeof bad / sizeof *bad; f++) {
         gfd_field_spec spec;
         gfd_err err = {0};

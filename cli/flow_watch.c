@@ -1,0 +1,125 @@
+/* gfd-flow's observer (flow_watch.h): frames, log rows with metrics, progress bar. */
+#include <stdlib.h>
+
+#include "flow_watch.h"
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_bar(cli_watch *ob, int step)
+{
+    int steps = ob->w->steps;
+    if (step < steps && seconds_since(&ob->last_bar) < 0.1)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ob->last_bar);
+    double el = seconds_since(&ob->start), rate = step / (el > 0 ? el : 1e-9);
+    int w = 30, fill = steps ? (int)((double)w * step / steps) : w;
+    fprintf(stderr, "\r%s: [%.*s%*s] %d/%d  %.1f steps/s  ETA %.0fs ", ob->c->prog, fill,
+            "##############################", w - fill, "", step, steps, rate,
+            rate > 0 ? (steps - step) / rate : 0);
+    if (step == steps)
+        fputc('\n', stderr);
+}
+
+static int write_log_row(cli_watch *ob, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
+{
+    fprintf(ob->log, "%d,%.17g,%.17g,%.17g,%.17g,%.17g", st->step, st->time, st->mean_v,
+            st->max_v, st->h, st->eta);
+    if (ob->metrics.n) {
+        if (gfd_metric_eval(&ob->metrics, &ob->mopts, X, ob->Y, ob->values, err) < 0)
+            return -1;
+        for (size_t k = 0; k < gfd_metric_columns(&ob->metrics, NULL); k++)
+            fprintf(ob->log, ",%.17g", ob->values[k]);
+    }
+    fputc('\n', ob->log);
+    if (ferror(ob->log))
+        return gfd_fail(err, GFD_EIO, "%s: write error", ob->w->log);
+    return 0;
+}
+
+int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
+{
+    cli_watch *ob = ctx;
+    int due = st->step % ob->w->every == 0 || st->step == ob->w->steps;
+    if (ob->w->progress)
+        progress_bar(ob, st->step);
+    if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
+        return -1;
+    if (due && ob->log && st->step > 0)
+        return write_log_row(ob, X, st, err);
+    return 0;
+}
+
+/* The metrics of --metrics, prepared against Y once (geodesic with --sphere, as
+ * gfd-eval --sphere); their names extend the header. */
+static void prepare_metrics(cli_watch *ob)
+{
+    gfd_err err;
+    gfd_metric_opts_default(&ob->mopts);
+    ob->mopts.seed = ob->c->seed;
+    ob->mopts.sphere = ob->w->sphere;
+    if (ob->w->modes)
+        cli_read(ob->c, ob->w->modes, &ob->modes, NULL);
+    if (ob->w->dataset && gfd_metric_modes(ob->w->dataset, &ob->modes, &err) < 0)
+        cli_die(ob->c, &err);
+    ob->mopts.modes = ob->modes.x ? &ob->modes : NULL;
+    if (gfd_metric_parse(ob->w->metrics, &ob->metrics, &err) < 0 ||
+        gfd_metric_prepare(&ob->metrics, &ob->mopts, ob->Y, &err) < 0)
+        cli_die(ob->c, &err);
+    size_t ncol = gfd_metric_columns(&ob->metrics, NULL);
+    const char **names = malloc(ncol * sizeof *names);
+    ob->values = malloc(ncol * sizeof *ob->values);
+    if (!names || !ob->values)
+        cli_die(ob->c, &(gfd_err){GFD_ENOMEM, "out of memory for the metrics"});
+    gfd_metric_columns(&ob->metrics, names);
+    for (size_t k = 0; k < ncol; k++)
+        fprintf(ob->log, ",%s", names[k]);
+    free(names);
+}
+
+/* Opens --log and writes its header line. */
+static void open_log(cli_watch *ob)
+{
+    gfd_err err;
+    if (!(ob->log = fopen(ob->w->log, "w"))) {
+        gfd_fail(&err, GFD_EIO, "%s: cannot create", ob->w->log);
+        cli_die(ob->c, &err);
+    }
+    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
+    if (ob->w->metrics)
+        prepare_metrics(ob);
+    fputc('\n', ob->log);
+}
+
+void cli_watch_open(cli_watch *ob, const cli_common *c, const cli_watch_opts *w,
+                    const gfd_cloud *Y, gfd_format input_fmt)
+{
+    *ob = (cli_watch){.c = c, .w = w, .Y = Y};
+    clock_gettime(CLOCK_MONOTONIC, &ob->start);
+    if (w->trajectory) {
+        gfd_err err;
+        int gz = 0;
+        gfd_format fmt = gfd_format_from_name(w->trajectory, &gz);
+        if (!(ob->traj = gfd_writer_open(w->trajectory, fmt ? fmt : input_fmt, gz, &err)))
+            cli_die(c, &err);
+    }
+    if (w->log)
+        open_log(ob);
+}
+
+int cli_watch_close(cli_watch *ob, int rc, gfd_err *err)
+{
+    if (ob->log && fclose(ob->log) != 0 && rc == 0)
+        rc = gfd_fail(err, GFD_EIO, "%s: write error", ob->w->log);
+    if (ob->traj && rc == 0)
+        rc = gfd_writer_commit(ob->traj, err);
+    else if (ob->traj)
+        gfd_writer_abort(ob->traj);
+    gfd_cloud_free(&ob->modes);
+    free(ob->values);
+    return rc;
+}
