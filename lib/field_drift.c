@@ -8,7 +8,11 @@
  * - two floored passes (bias -c_t/2, per-particle floor r_i/2 + log sqrt(floor), values
  *   [w_t, w_t t]) give the masses S_n, S_p and maps T_n, T_p of each block, and
  *   F = S_n S_p (T_p - T_n) (the rowsum(c_neg + c_pos) x term of §3.4 vanishes).
- * Owns the distance scale too (a plain O(N (N+M)) sum, not a kernel sum). */
+ * Owns the distance scale too (a plain O(N (N+M)) sum, not a kernel sum).
+ * On the sphere (MATH §4) the distance is the cosine distance D = 1 - x.t = |x - t|^2/2
+ * of unit rows: the laplace logits -D/(R div) are then the vMF kernel's x.t/(R div) up
+ * to one constant, which cancels in every row and column softmax, in the floor (shifted
+ * alike) and in the self-mask (diag -100/R as before). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,7 @@ typedef struct {
     size_t n, m, d;
     double *wx, *wy;       /* column weights, mean 1 in each set (all ones when unweighted) */
     double dist_div, s_in; /* distances are divided by dist_div, coordinates by s_in */
+    int cosine;            /* o->sphere: D = 1 - x.t */
 } drift_ctx;
 
 /* Row weights normalised to mean 1, so unweighted clouds get drift_loss.py's ones. */
@@ -42,10 +47,11 @@ static double *mean_one_weights(const gfd_cloud *c, gfd_err *err)
     return w;
 }
 
-/* sum_t w_t |q - t| over the targets T held as columns (d x M): tiles of squared
- * distances built one coordinate at a time, so the loops over targets vectorise. */
+/* sum_t w_t D(q, t) over the targets T held as columns (d x M), D = |q - t| or (cosine)
+ * |q - t|^2/2: tiles of squared distances built one coordinate at a time, so the loops
+ * over targets vectorise. */
 static double weighted_distance_sum(const double *q, const double *Tt, const double *w,
-                                    size_t m, size_t d)
+                                    size_t m, size_t d, int cosine)
 {
     double s = 0, d2[DIST_TILE];
     for (size_t t0 = 0; t0 < m; t0 += DIST_TILE) {
@@ -60,7 +66,7 @@ static double weighted_distance_sum(const double *q, const double *Tt, const dou
         }
         #pragma omp simd reduction(+:s)
         for (size_t t = 0; t < len; t++)
-            s += w[t0 + t] * sqrt(d2[t]);
+            s += w[t0 + t] * (cosine ? 0.5 * d2[t] : sqrt(d2[t]));
     }
     return s;
 }
@@ -75,7 +81,7 @@ static double *columns(const gfd_cloud *c, gfd_err *err)
     return t;
 }
 
-/* MATH §3.4: scale = mean over all (i, t) of w_t |x_i - t|, over the mean weight.
+/* MATH §3.4: scale = mean over all (i, t) of w_t D(x_i, t), over the mean weight.
  * Rows in parallel, each summed in a fixed order, then added in row order. */
 static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
 {
@@ -85,8 +91,8 @@ static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
     if (yt) {
         #pragma omp parallel for schedule(dynamic, 16)
         for (size_t i = 0; i < n; i++)
-            row[i] = weighted_distance_sum(cx->X->x + i * d, xt, cx->wx, n, d)
-                   + weighted_distance_sum(cx->X->x + i * d, yt, cx->wy, m, d);
+            row[i] = weighted_distance_sum(cx->X->x + i * d, xt, cx->wx, n, d, cx->cosine)
+                   + weighted_distance_sum(cx->X->x + i * d, yt, cx->wy, m, d, cx->cosine);
         double s = 0;
         for (size_t i = 0; i < n; i++)
             s += row[i];
@@ -97,9 +103,13 @@ static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
 }
 
 /* Engine spec of temperature R: logits -D_norm/R (laplace) or -D_norm^2/(2R^2) (gauss),
- * D_norm = D / dist_div; the self pair gets the logit of D_norm = 100 (the self-mask). */
+ * D_norm = D / dist_div; the self pair gets the logit of D_norm = 100 (the self-mask).
+ * Cosine: x.t / (R dist_div), the vMF kernel with h^2 = R dist_div. */
 static gfd_ksum_spec temp_spec(const drift_ctx *cx, double R)
 {
+    if (cx->cosine)
+        return (gfd_ksum_spec){.kernel = GFD_KERNEL_VMF, .h = sqrt(cx->dist_div * R),
+                               .diag = cx->o->no_mask ? 0 : -MASK / R};
     int gauss = cx->o->drift_kernel == GFD_KERNEL_GAUSS;
     gfd_ksum_spec sp = {.kernel = gauss ? GFD_KERNEL_GAUSS : GFD_KERNEL_LAPLACE,
                         .h = cx->dist_div * R};
@@ -216,6 +226,9 @@ static int check_opts(const gfd_field_opts *o, gfd_err *err)
         return gfd_fail(err, GFD_EUSAGE, "drift: --floor %g is not a number >= 0", o->floor);
     if (o->drift_kernel != GFD_KERNEL_GAUSS && o->drift_kernel != GFD_KERNEL_LAPLACE)
         return gfd_fail(err, GFD_EUSAGE, "drift: the kernel must be gauss or laplace");
+    if (o->sphere && o->drift_kernel == GFD_KERNEL_GAUSS)
+        return gfd_fail(err, GFD_EUSAGE, "drift: on the sphere the kernel is laplace on cosine "
+                        "distances (--kernel gauss is not available)");
     return 0;
 }
 
@@ -280,7 +293,7 @@ int field_drift(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o,
     (void)param, (void)rep;
     if (check_opts(o, err) < 0)
         return -1;
-    drift_ctx cx = {.X = X, .Y = Y, .o = o, .n = X->n, .m = Y->n, .d = X->d};
+    drift_ctx cx = {.X = X, .Y = Y, .o = o, .n = X->n, .m = Y->n, .d = X->d, .cosine = o->sphere};
     double *F = gfd_alloc(cx.n, cx.d * sizeof *F, "drift force", err);
     int rc = F ? drift_setup(&cx, err) : -1;
     if (rc == 0) {

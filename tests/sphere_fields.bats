@@ -36,15 +36,33 @@ setup() {
     py sphere_field_ref.py fields 0.5 y.csv kl=ekl.csv chi2=echi2.csv mmd=emmd.csv --exclude-self
 }
 
-@test "sphere: drift and sinkhorn are the tangent parts of their Euclidean fields on unit rows" {
+@test "sphere: drift on cosine distances equals drift_loss.py's transcription; §3.2 holds there" {
+    # 1e-9 relative (measured ~1e-14), both modes, weights, and the floor off
+    gfd-velocity --sphere -t y.csv -f drift --only-v x.csv > v.csv
+    py drift_ref.py --sphere x.csv y.csv v.csv
+    gfd-velocity --sphere -t y.csv -f drift --normalize sep --temps 0.05,0.3 --only-v x.csv > v.csv
+    py drift_ref.py --sphere --normalize sep --temps 0.05,0.3 x.csv y.csv v.csv
+    awk '{ print 1 + NR % 3 }' x.csv > wx.csv
+    gfd-velocity --sphere -t y.csv -f drift --floor 0 --weights wx.csv --only-v x.csv > v.csv
+    py drift_ref.py --sphere --floor 0 --weights wx.csv x.csv y.csv v.csv
+    # MATH §3.2 on the sphere: softmax(x.y / T) is the vMF kernel of kappa = 1/T, so the
+    # separately normalised, unmasked, unscaled drift at temperature T = h^2 is h^2 kl
+    gfd-velocity --sphere -t y.csv -f drift --normalize sep --no-mask --no-rms --no-scale \
+        --temps 0.09 --only-v x.csv > d.csv
+    gfd-velocity --sphere -t y.csv -f kl -b 0.3 --only-v x.csv > k.csv
+    run "$GFD_PYTHON" -c "import numpy as np; d = np.loadtxt('d.csv', delimiter=','); k = np.loadtxt('k.csv', delimiter=',');
+print(np.abs(d - 0.09 * k).max() / np.abs(d).max())"
+    echo "drift - h^2 kl: $output"; py_lt "$output" 1e-12
+    expect_fail 2 "kernel gauss is not available" gfd-velocity --sphere -t y.csv -f drift --kernel gauss x.csv
+}
+
+@test "sphere: sinkhorn fields are the tangent parts of their Euclidean fields on unit rows" {
     # the Euclidean fields are checked by their own references, then projected in numpy
-    gfd-velocity -t y.csv -f drift --only-v x.csv > drift_v.csv
-    py drift_ref.py x.csv y.csv drift_v.csv
     gfd-velocity -t y.csv -f sinkhorn --eps 0.3 --iters 500 --only-v x.csv > sk_v.csv
     py sinkhorn_ref.py sinkhorn x.csv y.csv sk_v.csv 0.3
     gfd-velocity -t y.csv -f sinkhorn-proxy --eps 0.2 --only-v x.csv > px_v.csv
     py sinkhorn_ref.py proxy x.csv y.csv px_v.csv 0.2
-    for f in drift "sinkhorn --eps 0.3 --iters 500" "sinkhorn-proxy --eps 0.2"; do
+    for f in "sinkhorn --eps 0.3 --iters 500" "sinkhorn-proxy --eps 0.2"; do
         gfd-velocity -t y.csv -f $f x.csv > euclid.csv
         gfd-velocity --sphere -t y.csv -f $f x.csv > sphere.csv
         py sphere_field_ref.py tangent euclid.csv sphere.csv

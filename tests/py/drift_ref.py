@@ -4,8 +4,10 @@ a numpy transcription of Deng et al.'s drift_loss.py (MATH §3.4) on full matric
 targets [X, Y], scale, self-mask, per temperature row and column softmax, floor,
 coefficients, RMS normalisation. gfd's documented choices: distances without
 cdist's sqrt(max(., 1e-8)) clamp, and row weights normalised to mean 1 within each set
-(ones when unweighted, drift_loss.py's default). Exits 1 if the relative error (max
-norm) exceeds --tol (1e-9: float64 both sides, measured ~1e-14)."""
+(ones when unweighted, drift_loss.py's default). --sphere: unit rows, the cosine distance
+1 - x.t in place of |x - t| (MATH §4, gfd-velocity(1) SPHERE), and V projected on the
+tangent spaces. Exits 1 if the relative error (max norm) exceeds --tol (1e-9: float64
+both sides, measured ~1e-14)."""
 import argparse
 import sys
 
@@ -25,7 +27,10 @@ def drift(X, Y, a):
     n, d = X.shape
     T = np.concatenate([X, Y])
     tw = np.concatenate([mean_one(a.wx, n), mean_one(a.wy, len(Y))])
-    dist = np.sqrt(((X[:, None, :] - T[None, :, :]) ** 2).sum(-1))
+    if a.sphere:
+        dist = 1 - X @ T.T
+    else:
+        dist = np.sqrt(((X[:, None, :] - T[None, :, :]) ** 2).sum(-1))
     scale = (dist * tw[None, :]).mean() / tw.mean()
     s_in, div = (1.0, 1.0) if a.no_scale else (max(scale / d ** 0.5, 1e-3), max(scale, 1e-3))
     Xs, Ts = X / s_in, T / s_in
@@ -50,7 +55,10 @@ def drift(X, Y, a):
         if not a.no_rms:
             f = f / np.sqrt(max((f ** 2).mean(), 1e-8))
         force += f
-    return s_in * force
+    V = s_in * force
+    if a.sphere:
+        V = V - (V * X).sum(1, keepdims=True) * X
+    return V
 
 
 def main():
@@ -61,7 +69,7 @@ def main():
     p.add_argument("--floor", type=float, default=1e-6)
     p.add_argument("--kernel", default="laplace")
     p.add_argument("--normalize", default="both")
-    for s in ("no-mask", "no-rms", "no-scale"):
+    for s in ("no-mask", "no-rms", "no-scale", "sphere"):
         p.add_argument("--" + s, action="store_true")
     p.add_argument("--tol", type=float, default=1e-9)
     a = p.parse_args()
