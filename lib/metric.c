@@ -19,12 +19,12 @@ static const char *const cols_nll[] = {"nll_ref", "nll_samp", NULL};
 
 static const gfd_metric_def table[] = {
     {"mmd", cols_mmd, 0, 1, gfd_metric_mmd, "unbiased MMD^2, Gaussian kernel (--mmd-bw)"},
-    {"energy", cols_energy, 0, 0, gfd_metric_energy, "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|"},
+    {"energy", cols_energy, 0, 1, gfd_metric_energy, "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|"},
     {"sw2", cols_sw2, 0, 1, gfd_metric_sw2, "sliced W2 over --projections seeded directions (great circles)"},
     {"w2", cols_w2, 0, 1, gfd_metric_w2, "exact W2 by optimal assignment (N = M <= 10000)"},
     {"sinkhorn", cols_sinkhorn, 0, 0, gfd_metric_sinkhorn, "debiased Sinkhorn divergence S_eps (--eps)"},
     {"coverage", cols_coverage, 1, 1, gfd_metric_coverage, "high-quality fraction, modes covered, mode KL"},
-    {"prdc", cols_prdc, 0, 0, gfd_metric_prdc, "precision, recall, density, coverage (--k)"},
+    {"prdc", cols_prdc, 0, 1, gfd_metric_prdc, "precision, recall, density, coverage (--k)"},
     {"nll", cols_nll, 0, 0, gfd_metric_nll, "KDE cross-entropies -mean log q_h(y), -mean log p_h(x)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

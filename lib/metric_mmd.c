@@ -8,6 +8,7 @@
 
 #include "ksum.h"
 #include "metric.h"
+#include "sphere.h"
 
 /* (1 / (n m)) sum_i sum_j exp(-|q_i - r_j|^2 / (2 h^2)), the pairs i == j left out when
  * self (then divided by n (n - 1)). Q: N x d, R: M x d. */
@@ -46,11 +47,12 @@ int gfd_metric_mmd(const gfd_cloud *S, const gfd_cloud *R, const gfd_metric_opts
     return 0;
 }
 
-/* (1 / (n m)) sum_i sum_j |q_i - r_j| (i == j left out when self, divided by n (n - 1)).
+/* (1 / (n m)) sum_i sum_j |q_i - r_j| (i == j left out when self, divided by n (n - 1));
+ * with geodesic, the distance on the sphere arccos(q_i . r_j) instead (MATH §4).
  * Rows in parallel, each summed in order, then the row sums in order: any -j, same bytes.
  * Q: N x d, R: M x d. */
 static int mean_distance(const double *Q, size_t n, const double *R, size_t m, size_t d,
-                         int self, double *mean, gfd_err *err)
+                         int self, int geodesic, double *mean, gfd_err *err)
 {
     double *row = gfd_alloc(n, sizeof *row, "energy row sums", err);
     if (!row)
@@ -61,6 +63,10 @@ static int mean_distance(const double *Q, size_t n, const double *R, size_t m, s
         double s = 0;
         for (size_t j = 0; j < m; j++) {
             const double *r = R + j * d;
+            if (geodesic) {
+                s += gfd_sphere_dist(q, r, d);  /* the self pair adds 0 */
+                continue;
+            }
             double d2 = 0;
             for (size_t c = 0; c < d; c++)
                 d2 += (q[c] - r[c]) * (q[c] - r[c]);
@@ -79,14 +85,13 @@ static int mean_distance(const double *Q, size_t n, const double *R, size_t m, s
 int gfd_metric_energy(const gfd_cloud *S, const gfd_cloud *R, const gfd_metric_opts *o,
                       double *values, gfd_err *err)
 {
-    (void)o;
     const size_t n = S->n, m = R->n, d = S->d;
     if (n < 2 || m < 2)
         return gfd_fail(err, GFD_EDATA, "the U-statistic needs at least 2 points in each set");
     double exx, eyy, exy;
-    if (mean_distance(S->x, n, S->x, n, d, 1, &exx, err) < 0 ||
-        mean_distance(R->x, m, R->x, m, d, 1, &eyy, err) < 0 ||
-        mean_distance(S->x, n, R->x, m, d, 0, &exy, err) < 0)
+    if (mean_distance(S->x, n, S->x, n, d, 1, o->sphere, &exx, err) < 0 ||
+        mean_distance(R->x, m, R->x, m, d, 1, o->sphere, &eyy, err) < 0 ||
+        mean_distance(S->x, n, R->x, m, d, 0, o->sphere, &exy, err) < 0)
         return -1;
     values[0] = 2 * exy - exx - eyy;  /* MATH §5: 2E|X-Y| - E|X-X'| - E|Y-Y'| */
     return 0;

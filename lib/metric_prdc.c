@@ -6,6 +6,9 @@
  *     recall    = mean_i [exists j: |y_i - x_j| < r_k(x_j)]
  *     density   = (1/k) mean_j #{i: |y_i - x_j| < r_k(y_i)}
  *     coverage  = mean_i [min_j |y_i - x_j| < r_k(y_i)].
+ * On the sphere (o->sphere) the geodesic distance 2 asin(|x - y|/2) is an increasing
+ * function of the chord |x - y|, so every comparison above, hence every value, is the
+ * same with either: the chord is used.
  * Exact search: O(N M d) time, O(N + M) memory, rows in parallel (integer counts and
  * minima, so the result does not depend on the threads). */
 #include <math.h>

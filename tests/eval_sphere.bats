@@ -61,14 +61,31 @@ setup() {
     done
 }
 
-@test "eval --sphere: the default list is mmd, sw2, w2 (and coverage with modes); -j1 = -j2" {
+@test "eval --sphere: energy and prdc use geodesic distances (numpy, 1e-12)" {
+    # energy: sums of 4e4 arccos distances in another order (measured ~1e-16); prdc: counts,
+    # the same as with the chord, whose comparisons agree (exact up to ties at rounding)
+    for p in "y.csv s.csv" "y4.csv s4.csv"; do
+        set -- $p
+        gfd-eval --sphere -r "$1" -m energy,prdc --k 4 --json "$2" > t.json
+        err=$(py eval_sphere_ref.py energy "$1" "$2" t.json); echo "energy $p $err"; py_lt "$err" 1e-12
+        err=$(py eval_sphere_ref.py prdc "$1" "$2" t.json 4); echo "prdc $p $err"; py_lt "$err" 1e-12
+    done
+    # the chord and the arc give different energies: the geodesic one is not the Euclidean
+    a=$(gfd-eval --sphere -r y.csv -m energy --csv s.csv | tail -1 | cut -d, -f2)
+    b=$(gfd-eval -r y.csv -m energy --csv s.csv | tail -1 | cut -d, -f2)
+    echo "geodesic $a chordal $b"
+    run py_close "$a" "$b" 1e-3
+    [ "$status" -ne 0 ]
+}
+
+@test "eval --sphere: the default list is every metric with a spherical version; -j1 = -j2" {
     run gfd-eval --sphere -r y.csv --csv s.csv
     [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "file,mmd2,sw2,w2" ]
+    [ "${lines[0]}" = "file,mmd2,energy,sw2,w2,precision,recall,density,coverage" ]
     printf '1,0,0,0.1\n0,0,1,0.2\n' > m.csv
     gfd-eval --sphere -r y.csv --modes m.csv --csv -j1 s.csv > a.csv
     gfd-eval --sphere -r y.csv --modes m.csv --csv -j2 s.csv > b.csv
-    [ "$(head -1 a.csv)" = "file,mmd2,sw2,w2,hq,modes,mode_kl" ]
+    [ "$(head -1 a.csv)" = "file,mmd2,energy,sw2,w2,hq,modes,mode_kl,precision,recall,density,coverage" ]
     cmp a.csv b.csv
 }
 
@@ -92,7 +109,7 @@ setup() {
 }
 
 @test "eval --sphere: metrics without a spherical version are usage errors" {
-    for m in sinkhorn prdc energy nll; do
+    for m in sinkhorn nll; do
         expect_fail 2 "$m is not available with --sphere" gfd-eval --sphere -r y.csv -m $m s.csv
     done
     expect_fail 2 "--project needs --sphere" gfd-eval --project -r y.csv s.csv

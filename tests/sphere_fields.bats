@@ -117,8 +117,8 @@ print(np.abs(d - 0.09 * k).max() / np.abs(d).max())"
     w_sl=$(gfd-eval --sphere -r data.csv -m w2 --csv sliced.csv | tail -1 | cut -d, -f2)
     echo "W2 kl $w_kl sliced $w_sl"
     [ "$(tail -1 log.csv | cut -d, -f7)" = "$w_sl" ]  # the log's metrics are geodesic too
-    expect_fail 2 "energy is not available with --sphere" \
-        gfd-flow --sphere -t data.csv -f kl -T 2 --log log.csv --metrics energy start.csv
+    expect_fail 2 "nll is not available with --sphere" \
+        gfd-flow --sphere -t data.csv -f kl -T 2 --log log.csv --metrics nll start.csv
     py_lt 0.1 "$w_kl"
     py_lt "$w_sl" 0.05
     gfd-flow --sphere -t data.csv -f sliced -T 1000 start.csv -o long.csv

@@ -7,6 +7,10 @@ Usage: eval_sphere_ref.py METRIC REFERENCE SAMPLES TABLE.json [PARAM ...]
   mmd BW  double loop over all pairs, U-statistic, vMF kernel exp(kappa (x.y - 1)),
         kappa = 1/BW^2; BW "median": numpy's median of the geodesic distances of the
         reference pairs j < k; abs error
+  energy  2 E theta(X, Y) - E theta(X, X') - E theta(Y, Y'), geodesic theta, U-statistics;
+        abs error
+  prdc K  Naeem et al.'s precision, recall, density, coverage with the geodesic distance
+        matrix and K nearest neighbours; max abs error over the four
   sw2circle  d = 2: every great circle of S^1 is S^1 itself, so SSW_2 is W_2 on the circle
         of length 1, computed here from Bonet et al.'s definition (their eq. 4) by trying
         the shift alpha at every kink of the piecewise linear cost; rel error
@@ -40,6 +44,27 @@ def mmd(x, y, bw):
                     s += np.exp(kappa * (a[i] @ b[j] - 1))
         return s / (len(a) * (len(b) - self))
     return mean(x, x, 1) + mean(y, y, 1) - 2 * mean(x, y, 0)
+
+
+def energy(x, y):
+    def mean(a, b, self):
+        g = geodesic(a, b)
+        return (g.sum() - (np.trace(g) if self else 0)) / (len(a) * (len(b) - self))
+    return 2 * mean(x, y, 0) - mean(x, x, 1) - mean(y, y, 1)
+
+
+def prdc(fake, real, k):
+    def radii(z):
+        g = geodesic(z, z)
+        np.fill_diagonal(g, np.inf)
+        return np.sort(g, axis=1)[:, k - 1]
+    rr, rf = radii(real), radii(fake)
+    d = geodesic(real, fake)
+    precision = (d < rr[:, None]).any(axis=0).mean()
+    recall = (d < rf[None, :]).any(axis=1).mean()
+    density = (1 / k) * (d < rr[:, None]).sum(axis=0).mean()
+    coverage = (d.min(axis=1) < rr).mean()
+    return [precision, recall, density, coverage]
 
 
 def turns(x, u):
@@ -108,6 +133,12 @@ def main():
         if bw == "median":
             bw = np.median(geodesic(y, y)[np.triu_indices(len(y), 1)])
         print(abs(row["mmd2"] - mmd(s, y, float(bw))))
+    elif metric == "energy":
+        print(abs(row["energy"] - energy(s, y)))
+    elif metric == "prdc":
+        want = prdc(s, y, int(sys.argv[5]))
+        got = [row[c] for c in ("precision", "recall", "density", "coverage")]
+        print(max(abs(g - w) for g, w in zip(got, want)))
     elif metric == "sw2circle":
         plane = np.eye(2)
         want = np.sqrt(circle_w2sq(turns(s, plane), turns(y, plane)))
