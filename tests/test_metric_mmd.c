@@ -80,7 +80,9 @@ static void test_energy_vs_loop(void)
     gfd_cloud S = random_cloud(4, 110, 4, 0.5), R = random_cloud(5, 70, 4, 0);
     long double exy = pair_mean(&S, &R, 0, 0, 0);
     double want = (double)(2 * exy - pair_mean(&S, &S, 1, 0, 0) - pair_mean(&R, &R, 1, 0, 0)), v;
-    CHECK(gfd_metric_energy(&S, &R, NULL, &v, NULL) == 0, "energy failed");
+    gfd_metric_opts o;
+    gfd_metric_opts_default(&o);
+    CHECK(gfd_metric_energy(&S, &R, &o, &v, NULL) == 0, "energy failed");
     CHECK(fabs(v - want) < 1e-12 * (double)exy, "energy %.17g, want %.17g", v, want);
     gfd_cloud_free(&S), gfd_cloud_free(&R);
 }
