@@ -159,10 +159,16 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
     cli_field_sphere_rows(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
     if (f->target_weights)
         Y->w = read_weights(c, f->target_weights, Y->n, "targets");
-    /* MATH §4: on the sphere the rules measure the geodesic spread (bandwidth.h) */
-    if ((f->o.sphere ? gfd_bw_select_sphere : gfd_bw_select)(&rule, Y, c->seed, &f->o.h, &err) < 0)
-        cli_die(c, &err);
+    /* MATH §4: on the sphere the rules measure the geodesic spread (bandwidth.h). A field
+     * that does not use h runs without one when the rule has none for these targets. */
     f->o.seed = c->seed;
+    if ((f->o.sphere ? gfd_bw_select_sphere : gfd_bw_select)(&rule, Y, c->seed, &f->o.h, &err) < 0) {
+        if (gfd_field_uses_bandwidth(&f->spec, &f->o))
+            cli_die(c, &err);
+        f->o.h = NAN;
+        cli_info(c, "no bandwidth (%s), and %s does not use one", err.msg, f->field);
+        return;
+    }
     cli_info(c, "bandwidth %.17g (%s), %zu targets in %zu dimensions",
              f->o.h, gfd_bw_name(rule.kind), Y->n, Y->d);
     if (f->o.sphere)
@@ -205,6 +211,9 @@ void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int 
     gfd_step_opts given = s->s;
     if (with_field) {
         gfd_step_defaults(&s->s, gfd_field_units(&f->spec), f->o.h);
+        if (isnan(f->o.h) && !s->max_move_given)
+            cli_usage_error(c, "the default --max-move is 0.5 h, and the targets give no bandwidth: "
+                            "give -b H or --max-move D");
     } else {
         if (!s->eta_given)
             cli_usage_error(c, "-e ETA is required when v is read from the input (or give -t and -f)");

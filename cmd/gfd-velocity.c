@@ -1,6 +1,7 @@
 /* gfd-velocity: the velocity field of a flow toward targets Y at particles X (MATH §3),
  * written as rows [x, v] or, with --only-v, v alone. Options and files only; the fields
  * are lib/field*.c, their options cli/field_opts.c. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,8 @@ int main(int argc, char **argv)
         cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the velocities"});
     cli_field_velocity(&o.c, &o.f, &X, &Y, V);
     cli_step defaults = {0};
-    cli_step_resolve(&o.c, &defaults, &o.f, 1);  /* -v: what gfd-step would use */
+    if (!isnan(o.f.o.h))  /* -v: what gfd-step would use (it needs h for its cap) */
+        cli_step_resolve(&o.c, &defaults, &o.f, 1);
     if (!o.only_v) {
         interleave(&X, V, &out);
         free(V);

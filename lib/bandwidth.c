@@ -122,6 +122,9 @@ static int median_rule(const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *er
 int gfd_bw_select(const gfd_bw_rule *rule, const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *err)
 {
     double m = (double)Y->n, d = (double)Y->d;
+    if (rule->kind != GFD_BW_FIXED && Y->n < 2)
+        return gfd_fail(err, GFD_EDATA, "the %s bandwidth needs at least 2 target points, not %zu: "
+                        "give -b H", names[rule->kind], Y->n);
     switch (rule->kind) {
     case GFD_BW_FIXED: *h = rule->value; return 0;
     case GFD_BW_MEDIAN:

@@ -129,13 +129,26 @@ gfd_units gfd_field_units(const gfd_field_spec *spec)
     return GFD_UNITS_DISPLACEMENT;
 }
 
-static int check_inputs(const gfd_field_opts *o, const gfd_cloud *X, const gfd_cloud *Y, gfd_err *err)
+int gfd_field_uses_bandwidth(const gfd_field_spec *spec, const gfd_field_opts *o)
+{
+    for (int t = 0; t < spec->nterms; t++) {
+        gfd_field_fn f = spec->terms[t].def->compute;
+        int sinkhorn = f == field_sinkhorn || f == field_sinkhorn_proxy;
+        if (spec->terms[t].weight != 0 && f != field_sliced && f != field_drift &&
+            !(sinkhorn && o->eps > 0))
+            return 1;
+    }
+    return 0;
+}
+
+static int check_inputs(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_cloud *X,
+                        const gfd_cloud *Y, gfd_err *err)
 {
     if (X->d != Y->d)
         return gfd_fail(err, GFD_EDATA, "the particles have %zu coordinates, the targets %zu", X->d, Y->d);
     if (X->n == 0 || Y->n == 0)
         return gfd_fail(err, GFD_EDATA, "no %s", X->n ? "targets" : "particles");
-    if (!(o->h > 0) || !isfinite(o->h))
+    if (gfd_field_uses_bandwidth(spec, o) && (!(o->h > 0) || !isfinite(o->h)))
         return gfd_fail(err, GFD_EUSAGE, "bandwidth must be a positive number, not %g", o->h);
     return 0;
 }
@@ -168,7 +181,7 @@ int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_
     gfd_field_report local;
     rep = rep ? rep : &local;
     memset(rep, 0, sizeof *rep);
-    if (check_inputs(o, X, Y, err) < 0 || gfd_field_check(spec, o, err) < 0)
+    if (check_inputs(spec, o, X, Y, err) < 0 || gfd_field_check(spec, o, err) < 0)
         return -1;
     if (o->sphere && (gfd_sphere_check(X->x, X->n, X->d, X->d, "particles", err) < 0 ||
                       gfd_sphere_check(Y->x, Y->n, Y->d, Y->d, "targets", err) < 0))

@@ -81,6 +81,9 @@ gfd_units gfd_field_units(const gfd_field_spec *spec);
 /* Whether spec and o can run together: with o->sphere every term must be on_sphere
  * and --noise-inject 0 (GFD_EUSAGE naming the field otherwise). */
 int gfd_field_check(const gfd_field_spec *spec, const gfd_field_opts *o, gfd_err *err);
+/* Whether v depends on the bandwidth o->h: every term but sliced and drift, and sinkhorn
+ * and sinkhorn-proxy only without --eps. gfd_velocity requires h > 0 only then. */
+int gfd_field_uses_bandwidth(const gfd_field_spec *spec, const gfd_field_opts *o);
 /* v = sum_t weight_t v_t (MATH §3.8). With o->sphere (MATH §4) X and Y must be unit rows
  * and V is projected onto the tangent spaces: v_i = (I - x_i x_i^T) v_i. X: N x d, Y: M x d, V: N x d. */
 int gfd_velocity(const gfd_field_spec *spec, const gfd_field_opts *o, const gfd_cloud *X,

@@ -34,7 +34,8 @@ typedef struct {
                                   gfd-sample --centers; gfd_metric_modes), or NULL */
     int sphere;                /* --sphere: unit rows, geodesic costs (MATH §4); only the
                                   metrics with a spherical version (gfd_metric_def.sphere) */
-    double h;                  /* resolved: the -b bandwidth chosen from R */
+    double h;                  /* resolved: the -b bandwidth chosen from R (nll, and sinkhorn
+                                  without --eps; 0 when no metric uses it) */
 } gfd_metric_opts;
 
 /* S: N x d samples, R: M x d reference, values: the metric's columns, in order. */
@@ -71,7 +72,8 @@ void gfd_metric_keep_sphere(gfd_metric_spec *spec);
 size_t gfd_metric_columns(const gfd_metric_spec *spec, const char **names);
 /* Checks the options against the spec (coverage without modes, a metric without a
  * spherical version when o->sphere, unit centres on the sphere: GFD_EUSAGE) and fills
- * the resolved fields from the reference R: h, the default MMD bandwidth, eps. */
+ * the resolved fields from the reference R that the spec uses: h, the default MMD
+ * bandwidth, eps. */
 int gfd_metric_prepare(const gfd_metric_spec *spec, gfd_metric_opts *o, const gfd_cloud *R,
                        gfd_err *err);
 /* All columns of the spec for samples S against R (options prepared for R).

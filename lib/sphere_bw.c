@@ -25,7 +25,8 @@ static int mean_direction(const gfd_cloud *Y, double *mu, gfd_err *err)
 int gfd_bw_sigma_sphere(const gfd_cloud *Y, double *sigma, gfd_err *err)
 {
     if (Y->d < 2 || Y->n < 2)
-        return gfd_fail(err, GFD_EDATA, "a bandwidth on the sphere needs d >= 2 and 2 targets");
+        return gfd_fail(err, GFD_EDATA, "a bandwidth rule on the sphere needs d >= 2 and at least "
+                        "2 target points (here d = %zu, %zu points): give -b H", Y->d, Y->n);
     double *mu = gfd_alloc(Y->d, sizeof *mu, "mean direction", err);
     if (!mu || mean_direction(Y, mu, err) < 0) {
         free(mu);

@@ -151,3 +151,16 @@ PY
     expect_fail 1 "w2: N = 10001 is above the exact solver's limit of 10000 points: use sinkhorn" \
         gfd-eval -r big.npy -m w2 big.npy
 }
+
+@test "eval: metrics without a bandwidth take a one-point reference; nll names the rule" {
+    printf '3,4\n' > r1.csv
+    printf '0,0\n' > s1.csv
+    run --separate-stderr gfd-eval -r r1.csv -m w2,sw2 --projections 4000 --csv s1.csv
+    [ "$status" -eq 0 ]
+    # one point to one point: w2 = |x - y| = 5; sw2^2 = E (theta . z)^2 = 25/2 up to the
+    # Monte Carlo error of 4000 directions (0.6% relative, checked to 3%)
+    [[ "${lines[1]}" == "s1.csv,5,"* ]]
+    py_close "${lines[1]##*,}" 3.5355339 0.03
+    expect_fail 1 "the scott bandwidth needs at least 2 target points, not 1" gfd-eval -r r1.csv -m nll s1.csv
+    gfd-eval -r r1.csv -m sinkhorn --eps 1 s1.csv > /dev/null
+}

@@ -124,3 +124,25 @@ setup() {
     expect_fail 1 "gfd-velocity: x3.csv: 3 columns" gfd-velocity -t y.csv -f kl -o out.csv x3.csv
     [ ! -e out.csv ]
 }
+
+@test "velocity: fields without a bandwidth run on one target; the others name the rule" {
+    # sliced, drift and sinkhorn with --eps do not use h, so a target set that gives no
+    # bandwidth (one point) is no error for them; one particle, one target: drift's and
+    # sinkhorn's move points straight at the target
+    printf '0,0\n' > x1.csv
+    printf '3,4\n' > y1.csv
+    for f in sliced drift "sinkhorn --eps 0.5" "sinkhorn-proxy --eps 0.5"; do
+        run --separate-stderr gfd-velocity -t y1.csv -f $f --only-v x1.csv
+        echo "$f: $output $stderr"
+        [ "$status" -eq 0 ]
+    done
+    run gfd-velocity -t y1.csv -f sinkhorn --eps 0.5 --only-v x1.csv
+    "$GFD_PYTHON" -c "import sys; v = [float(t) for t in '$output'.split(',')]; sys.exit(abs(v[0] - 3) + abs(v[1] - 4) > 1e-12)"
+    expect_fail 1 "the scott bandwidth needs at least 2 target points, not 1" gfd-velocity -t y1.csv -f kl x1.csv
+    expect_fail 1 "a bandwidth rule on the sphere needs d >= 2 and at least 2 target points" \
+        gfd-velocity --sphere --project -t y1.csv -f kl x1.csv
+    gfd-velocity -t y1.csv -f kl -b 0.5 x1.csv > /dev/null
+    # gfd-step's default cap is 0.5 h: without a bandwidth it asks for one
+    expect_fail 2 "the default --max-move is 0.5 h" gfd-step -t y1.csv -f sliced x1.csv
+    gfd-step -t y1.csv -f sliced --max-move 1 x1.csv > /dev/null
+}
