@@ -1,5 +1,6 @@
 /* Optimal transport on the circle (circle.h): the shifted quantile cost walked in exact
- * integer units of 1/(n m), its minimum over the shift, and the lifted quantile. */
+ * integer units of 1/(n m), its slope between lattice points, the minimum over the shift
+ * by bisection on the slope's sign, and the lifted quantile. */
 #include <math.h>
 
 #include "circle.h"
@@ -40,6 +41,24 @@ static double shifted_cost(const double *x, long long n, const double *y, long l
     return sum / (double)end;
 }
 
+/* n m (C(s + 1) - C(s)): the cost is linear between lattice points, so this is dC/dalpha
+ * at alpha = (s + 1/2)/(n m). The target quantile jumps from y_(j-1) to y_j (lifted) at the
+ * level j/m, that is at t_j = j/m - alpha, where x's quantile is a = x_i, i = floor(t_j n);
+ * raising alpha moves the jump left, so dC/dalpha = sum_j (a - y_j)^2 - (a - y_(j-1))^2 over
+ * the m jumps with t_j in [0, 1). t_j n m = j n - s - 1/2 is never an x level: O(m). */
+static double shifted_slope(const double *x, long long n, const double *y, long long m, long long s)
+{
+    double sum = 0;
+    long long j0 = floor_div(s, n) + 1;  /* the first j with j n > s */
+    for (long long j = j0; j < j0 + m; j++) {
+        double a = x[floor_div(2 * (j * n - s) - 1, 2 * m)];
+        long long lift = floor_div(j, m), below = floor_div(j - 1, m);
+        double to = y[j - lift * m] + (double)lift, from = y[j - 1 - below * m] + (double)below;
+        sum += (a - to) * (a - to) - (a - from) * (a - from);
+    }
+    return sum;
+}
+
 long long gfd_circle_shift(const double *x, size_t n, const double *y, size_t m, double *w2sq)
 {
     long long N = (long long)n, M = (long long)m;
@@ -48,7 +67,7 @@ long long gfd_circle_shift(const double *x, size_t n, const double *y, size_t m,
     long long lo = -N * M, hi = N * M;
     while (lo < hi) {
         long long mid = floor_div(lo + hi, 2);
-        if (shifted_cost(x, N, y, M, mid + 1) >= shifted_cost(x, N, y, M, mid))
+        if (shifted_slope(x, N, y, M, mid) >= 0)
             hi = mid;
         else
             lo = mid + 1;
