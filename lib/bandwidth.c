@@ -54,10 +54,45 @@ double gfd_bw_sigma(const gfd_cloud *Y)
     return sqrt(var_sum / (double)d);
 }
 
-static int cmp_double(const void *a, const void *b)
+static void swap(double *a, long long i, long long j)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
+
+double gfd_select(double *a, size_t n, size_t k_)
+{
+    long long lo = 0, hi = (long long)n - 1, k = (long long)k_;
+    while (hi > lo) {  /* a[k] lies in a[lo..hi]; quickselect, median-of-three pivot */
+        long long mid = lo + (hi - lo) / 2;
+        if (a[mid] < a[lo])
+            swap(a, mid, lo);
+        if (a[hi] < a[lo])
+            swap(a, hi, lo);
+        if (a[hi] < a[mid])
+            swap(a, hi, mid);
+        double pivot = a[mid];
+        long long i = lo, j = hi;  /* Hoare: a[lo..i) <= pivot <= a(j..hi] */
+        for (;;) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            swap(a, i++, j--);
+        }
+        if (i == j)  /* both stopped on one pivot-valued element: it is in place */
+            i++, j--;
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k];  /* a[j+1..i-1] all equal the pivot, in place */
+    }
+    return a[k];
 }
 
 /* Median of the squared distances between all pairs j < k of the given rows
@@ -78,8 +113,10 @@ static int median_sqdist(const double *x, const size_t *rows, size_t m, size_t d
             }
             sq[t++] = s;
         }
-    qsort(sq, npairs, sizeof *sq, cmp_double);
-    *med = npairs % 2 ? sq[npairs / 2] : 0.5 * (sq[npairs / 2 - 1] + sq[npairs / 2]);
+    double upper = gfd_select(sq, npairs, npairs / 2), lower = -INFINITY;
+    for (size_t e = 0; npairs % 2 == 0 && e < npairs / 2; e++)  /* sq[0..k) <= sq[k] */
+        lower = fmax(lower, sq[e]);
+    *med = npairs % 2 ? upper : 0.5 * (lower + upper);
     free(sq);
     return 0;
 }

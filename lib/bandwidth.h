@@ -32,5 +32,8 @@ int gfd_bw_select_sphere(const gfd_bw_rule *rule, const gfd_cloud *Y, uint64_t s
 /* Median of |y_j - y_k|^2 over the pairs j < k of Y (numpy's median: the mean of the two
  * middle values for an even count), or of a seeded subset of 4096 rows when M is larger. */
 int gfd_bw_median_sqdist(const gfd_cloud *Y, uint64_t seed, double *med, gfd_err *err);
+/* The k-th smallest of a[0..n) (0-based; k < n): quickselect, O(n) on average, leaving
+ * a[0..k) <= a[k] <= a(k..n). Values must not be NaN. */
+double gfd_select(double *a, size_t n, size_t k);
 
 #endif

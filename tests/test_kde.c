@@ -139,6 +139,42 @@ static void test_bandwidth_rules(void)
     CHECK(h == 0.25, "h = %g", h);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* gfd_select (the median rule's quickselect) against qsort: every k of small arrays and
+ * random k of large ones, for random values, few distinct values (ties), sorted,
+ * reversed and constant arrays; a[0..k) <= a[k] <= a(k..n) after each call. */
+static void test_select(void)
+{
+    gfd_rng r;
+    gfd_rng_seed(&r, 77);
+    int bad = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = trial < 200 ? 1 + (size_t)trial % 17 : 1000 + (size_t)(gfd_rng_uniform(&r) * 5000);
+        double *a = malloc(n * sizeof *a), *sorted = malloc(n * sizeof *a), *work = malloc(n * sizeof *a);
+        int kind = trial % 5;
+        for (size_t e = 0; e < n; e++)
+            a[e] = kind == 0 ? gfd_rng_normal(&r) : kind == 1 ? floor(4 * gfd_rng_uniform(&r))
+                 : kind == 2 ? (double)e : kind == 3 ? (double)(n - e) : 1.5;
+        memcpy(sorted, a, n * sizeof *a);
+        qsort(sorted, n, sizeof *a, cmp_double);
+        for (size_t k = 0; k < n; k += trial < 200 ? 1 : n / 7 + 1) {
+            memcpy(work, a, n * sizeof *a);
+            double got = gfd_select(work, n, k);
+            int ok = got == sorted[k] && work[k] == got;
+            for (size_t e = 0; ok && e < n; e++)
+                ok = e < k ? work[e] <= got : e > k ? work[e] >= got : 1;
+            bad += !ok;
+        }
+        free(a), free(sorted), free(work);
+    }
+    CHECK(bad == 0, "%d selections differ from qsort or leave the array unpartitioned", bad);
+}
+
 static void test_bandwidth_errors(void)
 {
     gfd_bw_rule rule;
@@ -161,6 +197,7 @@ int main(void)
     RUN(test_score_finite_differences);
     RUN(test_tiny_bandwidth);
     RUN(test_bandwidth_rules);
+    RUN(test_select);
     RUN(test_bandwidth_errors);
     UNIT_END();
 }
