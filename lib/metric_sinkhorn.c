@@ -5,12 +5,19 @@
  * is exp(-C / eps)). OT_eps is the dual value of log-domain Sinkhorn: each update is a
  * softmin, one pass of the kernel-sum engine with the potential as bias. eps is reached
  * by halving from the squared diameter (one update per level, as geomloss does), then
- * updates run at eps until the L1 marginal error is below tol. */
+ * over-relaxed updates run at eps until the L1 marginal error is below tol. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "ksum.h"
 #include "metric.h"
+
+/* Over-relaxation of the updates at the final eps (Thibault et al. 2017, "Overrelaxed
+ * Sinkhorn-Knopp"): the same fixed point, reached in fewer passes when clusters exchange
+ * mass slowly (measured: 8gaussians vs a flowed copy, N = M = 4000, 15.2 s -> 3.6 s; eps
+ * 0.01 on 500 points now converges within the 10^4 updates). The annealing levels, far
+ * from the fixed point, stay plain. */
+#define OVERRELAX 1.8
 
 /* t_i = -eps log sum_j b_j exp((g_j - |q_i - r_j|^2) / eps), b_j = 1/m: the softmin
  * update. Q: N x d, R: M x d, g: M, t: N, bias: M scratch. */
@@ -49,19 +56,30 @@ typedef struct {
     double *f, *g, *t, *bias;
 } solver;
 
-/* One update at eps: f <- T(g), g <- T(f); symmetric: f <- (f + T(f)) / 2. */
-static int update(solver *s, double eps, gfd_err *err)
+/* v <- (1 - w) v + w t: relaxed update (w = 1: plain). */
+static void relax(double *v, const double *t, size_t n, double w)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = (1 - w) * v[i] + w * t[i];
+}
+
+/* One update at eps: f <- T(g), g <- T(f), each over-relaxed by w; symmetric:
+ * f <- (f + T(f)) / 2. */
+static int update(solver *s, double eps, double w, gfd_err *err)
 {
     if (s->sym) {
         if (softmin(s->X, s->n, s->X, s->n, s->d, eps, s->f, s->bias, s->t, err) < 0)
             return -1;
-        for (size_t i = 0; i < s->n; i++)
-            s->f[i] = 0.5 * (s->f[i] + s->t[i]);
+        relax(s->f, s->t, s->n, 0.5);
         return 0;
     }
-    if (softmin(s->X, s->n, s->Y, s->m, s->d, eps, s->g, s->bias, s->f, err) < 0)
+    if (softmin(s->X, s->n, s->Y, s->m, s->d, eps, s->g, s->bias, s->t, err) < 0)
         return -1;
-    return softmin(s->Y, s->m, s->X, s->n, s->d, eps, s->f, s->bias, s->g, err);
+    relax(s->f, s->t, s->n, w);
+    if (softmin(s->Y, s->m, s->X, s->n, s->d, eps, s->f, s->bias, s->t, err) < 0)
+        return -1;
+    relax(s->g, s->t, s->m, w);
+    return 0;
 }
 
 /* The next f-update t from the current state, the mass of the current plan
@@ -98,10 +116,10 @@ static int solve(solver *s, double eps, int max_iters, double tol, double *ot, i
                  gfd_err *err)
 {
     double e = squared_diameter(s->X, s->n, s->Y, s->m, s->d), mass, error;
-    if (update(s, e > eps ? e : eps, err) < 0)
+    if (update(s, e > eps ? e : eps, 1, err) < 0)
         return -1;
     for (e *= 0.5; e > eps; e *= 0.5)
-        if (update(s, e, err) < 0)
+        if (update(s, e, 1, err) < 0)
             return -1;
     for (*iters = 0;; ++*iters) {
         if (marginal(s, eps, &mass, &error, err) < 0)
@@ -111,7 +129,7 @@ static int solve(solver *s, double eps, int max_iters, double tol, double *ot, i
         if (*iters == max_iters)
             return gfd_fail(err, GFD_ENUMERIC, "no convergence in %d iterations at eps = %g "
                             "(marginal error %.2g > %.2g): raise --eps", max_iters, eps, error, tol);
-        if (update(s, eps, err) < 0)
+        if (update(s, eps, OVERRELAX, err) < 0)
             return -1;
     }
     *ot = dual_value(s, eps, mass);
