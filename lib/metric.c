@@ -144,10 +144,11 @@ int gfd_metric_prepare(const gfd_metric_spec *spec, gfd_metric_opts *o, const gf
         gfd_sphere_check(o->modes->x, o->modes->n, R->d, R->d + 1, "the modes' centres", err) < 0)
         return -1;
     /* the bandwidth only where it is used, so the other metrics take any reference */
-    int need_h = uses(spec, gfd_metric_nll) || (uses(spec, gfd_metric_sinkhorn) && o->eps == 0);
-    if (need_h && (o->sphere ? gfd_bw_select_sphere : gfd_bw_select)(&o->bw, R, o->seed, &o->h, err) < 0)
+    int default_eps = uses(spec, gfd_metric_sinkhorn) && o->eps == 0;
+    if ((default_eps || uses(spec, gfd_metric_nll)) &&
+        (o->sphere ? gfd_bw_select_sphere : gfd_bw_select)(&o->bw, R, o->seed, &o->h, err) < 0)
         return -1;
-    if (uses(spec, gfd_metric_sinkhorn) && o->eps == 0)
+    if (default_eps)
         o->eps = 2 * o->h * o->h;  /* exp(-|x-y|^2/eps) is the KDE kernel K_h (MATH §2.1) */
     if (uses(spec, gfd_metric_mmd) && o->n_mmd_bw == 0) {
         double med;

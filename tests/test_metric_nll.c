@@ -4,18 +4,8 @@
 
 #include "../lib/gfd.h"
 #include "../lib/metric.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift)
-{
-    gfd_rng r;
-    gfd_cloud c;
-    gfd_rng_seed(&r, seed);
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t i = 0; i < n * d; i++)
-        c.x[i] = gfd_rng_normal(&r) + shift;
-    return c;
-}
 
 /* -mean over the rows q of Q of log (1/|P|) sum_p (2 pi h^2)^(-d/2) exp(-|q-p|^2/(2h^2)) */
 static double cross_entropy(const gfd_cloud *P, const gfd_cloud *Q, double h)
@@ -38,7 +28,7 @@ static double cross_entropy(const gfd_cloud *P, const gfd_cloud *Q, double h)
 static void test_against_loop(void)
 {
     /* 1e-13 relative (the engine sums in double, log-sum-exp shifted) */
-    gfd_cloud S = random_cloud(1, 90, 3, 0.7), R = random_cloud(2, 130, 3, 0);
+    gfd_cloud S = tu_seeded_cloud(1, 90, 3, 0.7, 1, 0), R = tu_seeded_cloud(2, 130, 3, 0, 1, 0);
     gfd_metric_opts o;
     gfd_metric_opts_default(&o);
     o.h = 0.6;
@@ -53,7 +43,7 @@ static void test_against_loop(void)
 static void test_far_samples_stay_finite(void)
 {
     /* samples 40 bandwidths away: log-sum-exp keeps the (huge) cross-entropy finite */
-    gfd_cloud S = random_cloud(3, 20, 2, 40), R = random_cloud(4, 20, 2, 0);
+    gfd_cloud S = tu_seeded_cloud(3, 20, 2, 40, 1, 0), R = tu_seeded_cloud(4, 20, 2, 0, 1, 0);
     gfd_metric_opts o;
     gfd_metric_opts_default(&o);
     o.h = 0.5;

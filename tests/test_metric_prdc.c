@@ -8,18 +8,8 @@
 
 #include "../lib/gfd.h"
 #include "../lib/metric.h"
+#include "testutil.h"
 #include "unit.h"
-
-static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double scale, double shift)
-{
-    gfd_rng r;
-    gfd_cloud c;
-    gfd_rng_seed(&r, seed);
-    gfd_cloud_alloc(&c, n, d, NULL);
-    for (size_t i = 0; i < n * d; i++)
-        c.x[i] = scale * gfd_rng_normal(&r) + shift;
-    return c;
-}
 
 static double dist(const double *a, const double *b, size_t d)
 {
@@ -89,9 +79,9 @@ static void check(const gfd_cloud *S, const gfd_cloud *R, int k)
 static void test_against_reference(void)
 {
     /* a blurred, a shifted and a collapsed sample set, k = 1, 5, 9 */
-    gfd_cloud R = random_cloud(1, 300, 2, 1, 0);
-    gfd_cloud S[3] = {random_cloud(2, 250, 2, 1.6, 0), random_cloud(3, 320, 2, 1, 0.8),
-                      random_cloud(4, 200, 2, 0.2, 0.5)};
+    gfd_cloud R = tu_seeded_cloud(1, 300, 2, 0, 1, 0);
+    gfd_cloud S[3] = {tu_seeded_cloud(2, 250, 2, 0, 1.6, 0), tu_seeded_cloud(3, 320, 2, 0.8, 1, 0),
+                      tu_seeded_cloud(4, 200, 2, 0.5, 0.2, 0)};
     for (int s = 0; s < 3; s++) {
         check(&S[s], &R, 5);
         check(&S[s], &R, 1 + 4 * s);
@@ -103,7 +93,7 @@ static void test_against_reference(void)
 static void test_duplicates(void)
 {
     /* repeated points (radius 0 for a point with k copies): strict < must hold */
-    gfd_cloud R = random_cloud(5, 60, 3, 1, 0), S = random_cloud(6, 60, 3, 1, 0);
+    gfd_cloud R = tu_seeded_cloud(5, 60, 3, 0, 1, 0), S = tu_seeded_cloud(6, 60, 3, 0, 1, 0);
     for (size_t i = 30; i < 60; i++)
         memcpy(R.x + i * 3, R.x + (i % 5) * 3, 3 * sizeof(double)), memcpy(S.x + i * 3, R.x + (i % 7) * 3, 3 * sizeof(double));
     check(&S, &R, 5);
@@ -113,7 +103,7 @@ static void test_duplicates(void)
 
 static void test_thread_invariance_and_errors(void)
 {
-    gfd_cloud R = random_cloud(7, 500, 2, 1, 0), S = random_cloud(8, 400, 2, 1.2, 0);
+    gfd_cloud R = tu_seeded_cloud(7, 500, 2, 0, 1, 0), S = tu_seeded_cloud(8, 400, 2, 0, 1.2, 0);
     gfd_metric_opts o;
     gfd_metric_opts_default(&o);
     double a[4], b[4];

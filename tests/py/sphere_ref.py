@@ -83,12 +83,17 @@ def precise(x, y, out):
     print(f"worst relative error {worst / EPS:.2f} eps over {len(D)} pairs")
 
 
-def tangent(xv, out):
-    XV, T = load(xv), load(out)
+def split_rows(XV):
+    """Rows [x, v] -> d, the unit x, v and its tangent part u = (I - x x^T) v."""
     d = XV.shape[1] // 2
     x = XV[:, :d] / np.linalg.norm(XV[:, :d], axis=1, keepdims=True)
     v = XV[:, d:]
-    want = v - np.sum(x * v, axis=1, keepdims=True) * x
+    return d, x, v, v - np.sum(x * v, axis=1, keepdims=True) * x
+
+
+def tangent(xv, out):
+    XV, T = load(xv), load(out)
+    d, x, v, want = split_rows(XV)
     tol = 4 * EPS * np.sqrt(d) * np.linalg.norm(v, axis=1)
     if not (np.abs(T[:, :d] - x).max() <= 2 * EPS and (np.abs(T[:, d:] - want).max(axis=1) <= tol).all()):
         fail("tangent rows differ from numpy")
@@ -96,10 +101,7 @@ def tangent(xv, out):
 
 def exp(xv, out):
     XV, E = load(xv), load(out)
-    d = XV.shape[1] // 2
-    x = XV[:, :d] / np.linalg.norm(XV[:, :d], axis=1, keepdims=True)
-    v = XV[:, d:]
-    u = v - np.sum(x * v, axis=1, keepdims=True) * x
+    _, x, _, u = split_rows(XV)
     t = np.linalg.norm(u, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         want = np.cos(t) * x + np.where(t > 0, np.sin(t) / t, 1) * u
