@@ -1,38 +1,65 @@
-# gfd: make builds every program and lib/libgfd.a; `make test` runs every test;
-# `make demo` runs the main job; `make deps` installs Debian packages (as root).
-PREFIX  ?= /usr/local
-CC      ?= cc
-OPT     ?= -O3 -march=native
-CFLAGS  ?= $(OPT) -g
-CPPFLAGS += -I/usr/include/x86_64-linux-gnu/openblas-pthread
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -fno-math-errno -ffp-contract=fast -fopenmp
-LDLIBS  = -lopenblas -lz -lm
-BUILD   ?= build
-BIN     ?= bin
+# gfd: `make` builds the programs (bin/) and the library (build/libgfd.a, build/libgfd.so);
+# `make test` runs every test; `make demo` runs the main job; `make deps` installs the
+# Debian packages (as root); `make install` / `make uninstall` under PREFIX.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+CC         ?= cc
+# The default build runs on any x86-64: the hot kernels carry per-ISA clones chosen at run
+# time (lib/engine/clones.h). NATIVE=1 compiles everything for this machine's CPU instead.
+NATIVE     ?= 0
+OPT        ?= -O3 $(if $(filter 1,$(NATIVE)),-march=native -DGFD_NO_CLONES)
+CFLAGS     ?= $(OPT) -g
+WARN        = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wcast-qual \
+              -Wvla -Wpedantic
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -fno-math-errno -ffp-contract=fast -fopenmp
+override CPPFLAGS += -Ilib $(BLAS_CFLAGS) -MMD -MP
+BUILD      ?= build
+BIN        ?= bin
 
-LIB_SRC  = $(wildcard lib/*.c)
+VERSION := $(shell sed -n 's/^\#define GFD_VERSION_STRING "\(.*\)"/\1/p' lib/gfd.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+
+# OpenBLAS through pkg-config. Debian's OpenMP build is preferred: gfd threads with OpenMP,
+# and that build runs BLAS calls made inside gfd's parallel regions on one thread by
+# itself. The rpath makes the programs load it whichever variant the system's
+# alternatives select.
+comma       := ,
+MULTIARCH   := $(shell $(CC) -print-multiarch 2>/dev/null)
+BLAS_PCPATH ?= $(wildcard /usr/lib/$(MULTIARCH)/openblas-openmp/pkgconfig)
+BLAS_PC      = PKG_CONFIG_PATH=$(BLAS_PCPATH)$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} pkg-config
+BLAS_CFLAGS := $(shell $(BLAS_PC) --cflags openblas 2>/dev/null)
+BLAS_LIBDIR := $(shell $(BLAS_PC) --variable=libdir openblas 2>/dev/null)
+BLAS_LIBS   := $(shell $(BLAS_PC) --libs openblas 2>/dev/null) $(if $(BLAS_LIBDIR),-Wl$(comma)-rpath$(comma)$(BLAS_LIBDIR))
+LIBS         = $(BLAS_LIBS) -lz -lm
+
+LIB_SRC  = $(wildcard lib/*/*.c)
 CLI_SRC  = $(wildcard cli/*.c)
 CMD_SRC  = $(wildcard cmd/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 PROGS    = $(CMD_SRC:cmd/%.c=$(BIN)/%)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_PROGS = $(BUILD)/tests/iocat
-LIB      = $(BUILD)/libgfd.a
-CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
-PRIVATE_HEADERS = lib/io_stream.h lib/vexp.h lib/field_impl.h
-PUBLIC_HEADERS  = $(filter-out $(PRIVATE_HEADERS),$(wildcard lib/*.h))
+TEST_PROGS = $(BUILD)/tests/iocat $(BUILD)/tests/tables
+LIB_A    = $(BUILD)/libgfd.a
+LIB_SO   = $(BUILD)/libgfd.so.$(VERSION)
+LIB_TEST = $(BUILD)/libgfd-internal.a
+PUBLIC_HEADERS = $(wildcard lib/gfd/*.h)
 
-DEB_PKGS = build-essential clang libclang-rt-14-dev zlib1g-dev libopenblas-dev gnuplot-nox bats man-db \
-           python3-numpy python3-scipy python3-pot python3-mpmath
+DEB_PKGS = build-essential clang libclang-rt-14-dev pkg-config zlib1g-dev libopenblas-openmp-dev \
+           gnuplot-nox bats man-db python3-numpy python3-scipy python3-pot python3-mpmath
 
-all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) lib/libgfd.a
+all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) $(LIB_A) $(LIB_SO)
 
 # A missing dependency stops the build with a message: no feature is silently disabled.
 check-deps:
-	@for h in zlib.h cblas.h; do \
-	  echo "#include <$$h>" | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 || \
-	  { echo "gfd: missing $$h (Debian: zlib1g-dev, libopenblas-dev); run 'make deps' as root" >&2; exit 1; }; \
-	done
+	@$(BLAS_PC) --exists openblas || \
+	  { echo "gfd: OpenBLAS not found by pkg-config (Debian: libopenblas-openmp-dev); run 'make deps' as root" >&2; exit 1; }
+	@echo "#include <zlib.h>" | $(CC) -E -x c - >/dev/null 2>&1 || \
+	  { echo "gfd: missing zlib.h (Debian: zlib1g-dev); run 'make deps' as root" >&2; exit 1; }
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -42,31 +69,47 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h tests/*.h)
+# Library objects are position-independent and hide every symbol but the API, which the
+# public headers mark visible (GFD_BEGIN_DECLS in lib/gfd/defs.h).
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The installed archive is one relocatable object whose hidden symbols are made local, so
+# that only gfd_ names are exported (tests/install.bats checks with nm). The unit tests
+# link the plain objects, internals included.
+$(LIB_A): $(LIB_OBJ)
+	$(CC) -r -nostdlib -o $(BUILD)/libgfd-all.o $^
+	objcopy --localize-hidden $(BUILD)/libgfd-all.o $(BUILD)/libgfd-local.o
+	@rm -f $@
+	ar rcs $@ $(BUILD)/libgfd-local.o
+
+$(LIB_TEST): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-lib/libgfd.a: $(LIB)
-	cp $< $@
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libgfd.so.$(SOMAJOR) $^ $(LDFLAGS) $(LIBS) -o $@
 
-$(BIN)/%: $(BUILD)/cmd/%.o $(CLI_OBJ) $(LIB)
+# The programs use the library as its users do: through the API only.
+$(BIN)/%: $(BUILD)/cmd/%.o $(CLI_OBJ) $(LIB_A)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_TEST)
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
-# A test-only program for tests/io.bats (not a unit test: tests/run runs test_* only).
-$(BUILD)/tests/iocat: $(BUILD)/tests/iocat.o $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
+# Test-only programs for the bats files (not unit tests: tests/run runs test_* only).
+$(BUILD)/tests/iocat $(BUILD)/tests/tables: $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CLI_OBJ) $(LIB_A)
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
 test: deps
 	@$(MAKE) -s all
-	@GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests tests/run
+	@GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests GFD_SRC=$(CURDIR) tests/run
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 sanitize: deps
@@ -74,7 +117,8 @@ sanitize: deps
 	  CFLAGS='$$(OPT) -g -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	  LDFLAGS=-fsanitize=address,undefined test-san
 test-san: $(PROGS) $(TESTS) $(TEST_PROGS)
-	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests tests/run
+	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests \
+	  GFD_SKIP_INSTALL=1 tests/run
 
 # libFuzzer over the point-cloud readers (tests/fuzz_read.c), seeded with valid files of every
 # format, for FUZZ_SECONDS (default 60) under ASan/UBSan; a crash keeps its input in build-fuzz/.
@@ -83,7 +127,7 @@ fuzz: deps
 	@$(MAKE) -s all
 	@mkdir -p build-fuzz/corpus
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas \
-	  $(CPPFLAGS) $(LIB_SRC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LDLIBS)
+	  -Ilib $(BLAS_CFLAGS) $(LIB_SRC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS)
 	tests/fuzz_corpus.sh build-fuzz/corpus
 	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
 
@@ -97,17 +141,37 @@ bench: deps
 	@$(MAKE) -s all
 	bench/run
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/gfd \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib
-	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/gfd
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
+$(BUILD)/gfd.pc: gfd.pc.in lib/gfd.h Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS) -lgomp|' $< > $@
+
+install: all $(BUILD)/gfd.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/gfd \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)
+	ln -sf libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgfd.so.$(SOMAJOR)
+	ln -sf libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgfd.so
+	install -m 644 $(BUILD)/gfd.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 lib/gfd.h $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/gfd
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS)))
+	rm -f $(DESTDIR)$(LIBDIR)/libgfd.a $(DESTDIR)$(LIBDIR)/libgfd.so $(DESTDIR)$(LIBDIR)/libgfd.so.$(SOMAJOR) \
+	  $(DESTDIR)$(LIBDIR)/libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/pkgconfig/gfd.pc $(DESTDIR)$(INCLUDEDIR)/gfd.h
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/gfd/,$(notdir $(PUBLIC_HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/gfd 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 
 clean:
-	rm -rf build build-san build-fuzz bin lib/libgfd.a
+	rm -rf build build-san build-fuzz bin
 
-.PHONY: all check-deps deps test sanitize test-san fuzz demo bench install clean
+.PHONY: all check-deps deps test sanitize test-san fuzz demo bench install uninstall clean
 .SECONDARY:
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d)

@@ -23,10 +23,24 @@ void cli_init(cli_common *c, const char *prog, const char *usage)
     setlocale(LC_NUMERIC, "C");
 }
 
+int cli_exit_status(enum gfd_code code)
+{
+    return code == GFD_OK ? 0 : code == GFD_EUSAGE ? 2 : 1;
+}
+
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
 {
     fprintf(stderr, "%s: %s\n", c->prog, err->msg);
-    exit(gfd_exit_status(err->code));
+    exit(cli_exit_status(err->code));
+}
+
+_Noreturn void cli_exit(const cli_common *c)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "%s: stdout: write error: %s\n", c->prog, strerror(errno));
+        exit(1);
+    }
+    exit(0);
 }
 
 _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
@@ -38,6 +52,18 @@ _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, " (try '%s --help')\n", c->prog);
     exit(2);
+}
+
+void cli_warn(const cli_common *c, const char *fmt, ...)
+{
+    if (c->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: warning: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
 }
 
 void cli_info(const cli_common *c, const char *fmt, ...)
@@ -95,7 +121,7 @@ static uint64_t parse_seed(const cli_common *c, const char *arg)
     return v;
 }
 
-int cli_common_option(cli_common *c, int opt, const char *arg, const char *help)
+int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void))
 {
     switch (opt) {
     case 'o': c->out = strcmp(arg, "-") ? arg : NULL; return 1;
@@ -106,8 +132,8 @@ int cli_common_option(cli_common *c, int opt, const char *arg, const char *help)
     case 'b': c->bw = arg; return 1;
     case 'q': c->quiet = 1; c->verbose = 0; return 1;
     case 'v': c->verbose = 1; c->quiet = 0; return 1;
-    case 'h': fputs(help, stdout); exit(0);
-    case CLI_OPT_VERSION: printf("%s (gfd) %s\n", c->prog, GFD_VERSION); exit(0);
+    case 'h': help(); cli_exit(c);
+    case CLI_OPT_VERSION: printf("%s (gfd) %s\n", c->prog, gfd_version_string()); cli_exit(c);
     default: return 0;
     }
 }

@@ -6,7 +6,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 
 typedef struct {
     const char *prog;       /* "gfd-kde": the prefix of every message */
@@ -32,13 +32,20 @@ typedef struct {
 
 void cli_init(cli_common *c, const char *prog, const char *usage);
 /* Handles a shared option: returns 1 if opt was one, 0 if not; exits 2 on a bad value
- * and 0 after --help/--version. `help` is the full help text printed by -h. */
-int cli_common_option(cli_common *c, int opt, const char *arg, const char *help);
+ * and 0 after --help/--version. `help` prints the full help text on standard output. */
+int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void));
+/* Flushes and closes standard output and exits 0, or 1 naming the write error: the end of
+ * every program, --help and --list-* included, so that a full disk is never a success. */
+_Noreturn void cli_exit(const cli_common *c);
+/* Exit status for an error code: 2 for usage, 1 otherwise (CLI.md). */
+int cli_exit_status(enum gfd_code code);
 /* getopt_long with one-line errors (exit 2) for unknown options and missing values. */
 int cli_getopt(cli_common *c, int argc, char **argv, const char *shorts,
                const struct option *longs);
-/* Applies -j (thread count) once options are parsed. */
+/* Applies -j (the OpenMP thread count) once options are parsed. */
 void cli_apply(const cli_common *c);
+/* Warns on standard error (not with -q): "prog: warning: ...". */
+void cli_warn(const cli_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err);
 /* One line: "prog: message (try 'prog --help')", exit 2. */

@@ -1,5 +1,6 @@
 /* Field and step options shared by the programs that compute or apply velocities
- * (field_opts.h): parsing, the targets and their bandwidth, weights files, -v reports. */
+ * (field_opts.h): parsing, the targets, the run's field and its bandwidth, weights files,
+ * -v reports. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -12,38 +13,29 @@
 void cli_field_init(cli_field *f)
 {
     memset(f, 0, sizeof *f);
-    gfd_field_opts_default(&f->o);
+    gfd_settings_init(&f->set);
+    f->geom = gfd_geometry_flat();
+    f->h = NAN;
 }
 
-/* --temps T,...: up to GFD_MAX_TEMPS positive numbers. */
-static void parse_temps(const cli_common *c, gfd_field_opts *o, const char *arg)
+void cli_field_help(void)
 {
-    char buf[256];
-    if (strlen(arg) >= sizeof buf)
-        cli_usage_error(c, "--temps: list too long");
-    strcpy(buf, arg);
-    o->ntemps = 0;
-    for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (o->ntemps == GFD_MAX_TEMPS)
-            cli_usage_error(c, "--temps: at most %d temperatures", GFD_MAX_TEMPS);
-        o->temps[o->ntemps++] = cli_double(c, "--temps", tok, DBL_MIN, HUGE_VAL);
-    }
-    if (o->ntemps == 0)
-        cli_usage_error(c, "--temps: no temperature given");
-}
-
-static int choice(const cli_common *c, const char *opt, const char *arg, const char *a, const char *b)
-{
-    if (strcmp(arg, a) && strcmp(arg, b))
-        cli_usage_error(c, "%s: unknown value '%s' (%s or %s)", opt, arg, a, b);
-    return strcmp(arg, a) != 0;
-}
-
-_Noreturn static void list_fields(void)
-{
-    for (const gfd_field_def *d = gfd_field_table(); d->name; d++)
-        printf("%-15s %s\n", d->name, d->summary);
-    exit(0);
+    fputs("  -t, --targets FILE      the target points Y (the data)\n"
+          "  -f, --field FIELD       NAME[:PARAM][:WEIGHT],... a weighted mixture of the fields\n"
+          "                          below (--list-fields)\n"
+          "  -b, --bandwidth BW      scott (default), silverman, median or a positive number\n"
+          "      --weights FILE      one column of weights >= 0 for the particles X\n"
+          "      --target-weights FILE  the same for the targets Y\n"
+          "      --step K            the step whose random streams are used (0)\n"
+          "      --list-fields       print each field: where it runs, its units, what it uses\n"
+          "      --sphere            points on the unit sphere: vMF kernel, tangent v, exp-map\n"
+          "                          steps (the fields marked sphere below; man page)\n"
+          "      --project           with --sphere: normalise the input rows instead of failing\n"
+          "\nFields (sphere: also with --sphere):\n", stdout);
+    cli_help_list(stdout, CLI_FIELDS);
+    fputs("\nField options (each names the fields that take it):\n", stdout);
+    cli_help_options(stdout, CLI_FIELDS);
+    fputs("\n", stdout);
 }
 
 /* The field's text is parsed as soon as it is seen: a bad name fails before any reading. */
@@ -55,38 +47,20 @@ static void set_field(const cli_common *c, cli_field *f, const char *arg)
         cli_die(c, &err);
 }
 
-int cli_field_option(const cli_common *c, cli_field *f, int opt, const char *arg)
+int cli_field_option(const cli_common *c, const cli_optset *s, cli_field *f, int opt,
+                     const char *arg)
 {
-    gfd_field_opts *o = &f->o;
+    if (cli_table_option(c, s, &f->set, opt, arg))
+        return 1;
     switch (opt) {
     case 't': f->targets = arg; return 1;
     case 'f': set_field(c, f, arg); return 1;
-    case CLI_OPT_RATIO_CLIP: o->ratio_clip = cli_double(c, "--ratio-clip", arg, 1, HUGE_VAL); return 1;
-    case CLI_OPT_MC: o->mc = (int)cli_long(c, "--mc", arg, 1, 1000000); return 1;
-    case CLI_OPT_TEMPS: parse_temps(c, o, arg); return 1;
-    case CLI_OPT_FLOOR: o->floor = cli_double(c, "--floor", arg, 0, 1); return 1;
-    case CLI_OPT_KERNEL:
-        o->drift_kernel = choice(c, "--kernel", arg, "laplace", "gauss") ? GFD_KERNEL_GAUSS : GFD_KERNEL_LAPLACE;
-        return 1;
-    case CLI_OPT_NORMALIZE:
-        o->normalize = choice(c, "--normalize", arg, "both", "sep") ? GFD_NORMALIZE_SEP : GFD_NORMALIZE_BOTH;
-        return 1;
-    case CLI_OPT_NO_MASK: o->no_mask = 1; return 1;
-    case CLI_OPT_NO_RMS: o->no_rms = 1; return 1;
-    case CLI_OPT_NO_SCALE: o->no_scale = 1; return 1;
-    case CLI_OPT_NOISE_INJECT: o->noise_inject = cli_double(c, "--noise-inject", arg, 0, HUGE_VAL); return 1;
-    case CLI_OPT_EPS: o->eps = cli_double(c, "--eps", arg, DBL_MIN, HUGE_VAL); return 1;
-    case CLI_OPT_ITERS: o->iters = (int)cli_long(c, "--iters", arg, 1, 1000000000); return 1;
-    case CLI_OPT_TOL: o->tol = cli_double(c, "--tol", arg, 0, HUGE_VAL); return 1;
-    case CLI_OPT_NO_CROSS_WEIGHT: o->no_cross_weight = 1; return 1;
-    case CLI_OPT_PROJECTIONS: o->projections = (int)cli_long(c, "--projections", arg, 1, 1000000); return 1;
-    case CLI_OPT_EXCLUDE_SELF: o->exclude_self = 1; return 1;
-    case CLI_OPT_STEP: o->step = (uint64_t)cli_long(c, "--step", arg, 0, LONG_MAX); return 1;
+    case CLI_OPT_STEP: f->step = (uint64_t)cli_long(c, "--step", arg, 0, LONG_MAX); return 1;
     case CLI_OPT_WEIGHTS: f->weights = arg; return 1;
     case CLI_OPT_TARGET_WEIGHTS: f->target_weights = arg; return 1;
-    case CLI_OPT_SPHERE: o->sphere = 1; return 1;
+    case CLI_OPT_SPHERE: f->sphere = 1, f->geom = gfd_geometry_sphere(); return 1;
     case CLI_OPT_PROJECT: f->project = 1; return 1;
-    case CLI_OPT_LIST_FIELDS: list_fields();
+    case CLI_OPT_LIST_FIELDS: cli_list(c, CLI_FIELDS);
     default: return 0;
     }
 }
@@ -135,13 +109,22 @@ static double *read_weights(const cli_common *c, const char *path, size_t n, con
     return w.x;
 }
 
-void cli_field_sphere_rows(const cli_common *c, const cli_field *f, double *X, size_t n,
-                           size_t d, size_t ld, const char *name)
+void cli_field_points(const cli_common *c, const cli_field *f, double *X, size_t n,
+                      size_t d, size_t ld, const char *name)
 {
     gfd_err err;
-    if (f->project && !f->o.sphere)
-        cli_usage_error(c, "--project needs --sphere");
-    if (f->o.sphere && gfd_sphere_points(X, n, d, ld, f->project, name, &err) < 0)
+    if (gfd_geometry_points(f->geom, X, n, d, ld, f->project, name, &err) < 0)
+        cli_die(c, &err);
+}
+
+/* The run's field, before anything is read: the spec against the geometry and options. */
+static void make_field(const cli_common *c, cli_field *f)
+{
+    gfd_err err;
+    const char *ignored = gfd_field_spec_ignores(&f->spec, &f->set);
+    if (ignored)
+        cli_warn(c, "--%s is not an option of %s (ignored)", ignored, f->field);
+    if (!(f->run = gfd_field_new(&f->spec, &f->set, f->geom, &err)))
         cli_die(c, &err);
 }
 
@@ -153,27 +136,29 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
         cli_usage_error(c, "no targets: -t FILE is required");
     if (!f->field)
         cli_usage_error(c, "no field: -f FIELD is required (try --list-fields)");
-    if (gfd_bw_parse(c->bw, &rule, &err) < 0 || gfd_field_check(&f->spec, &f->o, &err) < 0)
+    if (f->project && !f->sphere)
+        cli_usage_error(c, "--project needs --sphere");
+    if (gfd_bw_parse(c->bw, &rule, &err) < 0)
         cli_die(c, &err);
+    make_field(c, f);
     cli_read(c, f->targets, Y, NULL);
-    cli_field_sphere_rows(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
+    cli_field_points(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
     if (f->target_weights)
         Y->w = read_weights(c, f->target_weights, Y->n, "targets");
-    /* MATH §4: on the sphere the rules measure the geodesic spread (bandwidth.h). A field
+    /* MATH §4: on the sphere the rules measure the geodesic spread (geometry.h). A field
      * that does not use h runs without one when the rule has none for these targets. */
-    f->o.seed = c->seed;
-    if ((f->o.sphere ? gfd_bw_select_sphere : gfd_bw_select)(&rule, Y, c->seed, &f->o.h, &err) < 0) {
-        if (gfd_field_uses_bandwidth(&f->spec, &f->o))
+    if (gfd_geometry_bandwidth(f->geom, &rule, Y, c->seed, &f->h, &err) < 0) {
+        if (gfd_field_uses_bandwidth(f->run))
             cli_die(c, &err);
-        f->o.h = NAN;
+        f->h = NAN;
         cli_info(c, "no bandwidth (%s), and %s does not use one", err.msg, f->field);
         return;
     }
     cli_info(c, "bandwidth %.17g (%s), %zu targets in %zu dimensions",
-             f->o.h, gfd_bw_name(rule.kind), Y->n, Y->d);
-    if (f->o.sphere)
+             f->h, gfd_bw_name(rule.kind), Y->n, Y->d);
+    if (f->sphere)
         cli_info(c, "on the sphere S^%zu: vMF kernel, kappa = 1/h^2 = %.17g", Y->d - 1,
-                 1 / (f->o.h * f->o.h));
+                 1 / (f->h * f->h));
 }
 
 void cli_field_particles(const cli_common *c, const cli_field *f, const char *path,
@@ -187,7 +172,7 @@ void cli_field_particles(const cli_common *c, const cli_field *f, const char *pa
                  strcmp(name, "-") ? name : "stdin", X->d, f->targets, Y->d);
         cli_die(c, &err);
     }
-    cli_field_sphere_rows(c, f, X->x, X->n, X->d, X->d, strcmp(name, "-") ? name : "stdin");
+    cli_field_points(c, f, X->x, X->n, X->d, X->d, strcmp(name, "-") ? name : "stdin");
     if (f->weights)
         X->w = read_weights(c, f->weights, X->n, "particles");
 }
@@ -196,22 +181,22 @@ void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud
                         const gfd_cloud *Y, double *V)
 {
     gfd_err err;
-    gfd_field_report rep;
-    if (gfd_velocity(&f->spec, &f->o, X, Y, V, &rep, &err) < 0)
+    gfd_field_args a = {.h = f->h, .seed = c->seed, .step = f->step};
+    if (gfd_field_velocity(f->run, X, Y, &a, V, &err) < 0)
         cli_die(c, &err);
     cli_info(c, "field %s (%s units), %zu particles", f->field,
-             gfd_field_units(&f->spec) == GFD_UNITS_SCORE ? "score" : "displacement", X->n);
-    if (rep.sinkhorn_iters)
-        cli_info(c, "sinkhorn: %d iterations, marginal error %.3g",
-                 rep.sinkhorn_iters, rep.sinkhorn_marginal);
+             gfd_field_units(f->run) == GFD_UNITS_SCORE ? "score" : "displacement", X->n);
+    char report[1024];
+    if (gfd_field_report(f->run, report, sizeof report))
+        cli_info(c, "%s", report);
 }
 
 void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int with_field)
 {
     gfd_step_opts given = s->s;
     if (with_field) {
-        gfd_step_defaults(&s->s, gfd_field_units(&f->spec), f->o.h);
-        if (isnan(f->o.h) && !s->max_move_given)
+        gfd_step_defaults(&s->s, gfd_field_spec_units(&f->spec), f->h);
+        if (isnan(f->h) && !s->max_move_given)
             cli_usage_error(c, "the default --max-move is 0.5 h, and the targets give no bandwidth: "
                             "give -b H or --max-move D");
     } else {
@@ -225,8 +210,14 @@ void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int 
         s->s.max_move = given.max_move;
     s->s.noise = given.noise;
     s->s.seed = c->seed;
-    s->s.step = f->o.step;
-    s->s.sphere = f->o.sphere;
+    s->s.step = f->step;
+    s->s.geometry = f->geom;
     cli_info(c, "step: eta %.17g, max-move %.17g%s", s->s.eta, s->s.max_move,
              s->s.max_move > 0 ? "" : " (no cap)");
+}
+
+void cli_field_free(cli_field *f)
+{
+    gfd_field_free(f->run);
+    f->run = NULL;
 }

@@ -29,10 +29,10 @@ static int write_log_row(cli_watch *ob, const gfd_cloud *X, const gfd_flow_state
 {
     fprintf(ob->log, "%d,%.17g,%.17g,%.17g,%.17g,%.17g", st->step, st->time, st->mean_v,
             st->max_v, st->h, st->eta);
-    if (ob->metrics.n) {
-        if (gfd_metric_eval(&ob->metrics, &ob->mopts, X, ob->Y, ob->values, err) < 0)
+    if (ob->metrics) {
+        if (gfd_metrics_eval(ob->metrics, X, ob->values, err) < 0)
             return -1;
-        for (size_t k = 0; k < gfd_metric_columns(&ob->metrics, NULL); k++)
+        for (size_t k = 0; k < gfd_metrics_columns(ob->metrics, NULL); k++)
             fprintf(ob->log, ",%.17g", ob->values[k]);
     }
     fputc('\n', ob->log);
@@ -59,23 +59,20 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
 static void prepare_metrics(cli_watch *ob)
 {
     gfd_err err;
-    gfd_metric_opts_default(&ob->mopts);
-    ob->mopts.seed = ob->c->seed;
-    ob->mopts.sphere = ob->w->sphere;
     if (ob->w->modes)
         cli_read(ob->c, ob->w->modes, &ob->modes, NULL);
-    if (ob->w->dataset && gfd_metric_modes(ob->w->dataset, &ob->modes, &err) < 0)
+    if (ob->w->dataset && gfd_modes_builtin(ob->w->dataset, &ob->modes, &err) < 0)
         cli_die(ob->c, &err);
-    ob->mopts.modes = ob->modes.x ? &ob->modes : NULL;
-    if (gfd_metric_parse(ob->w->metrics, &ob->metrics, &err) < 0 ||
-        gfd_metric_prepare(&ob->metrics, &ob->mopts, ob->Y, &err) < 0)
+    gfd_metric_setup setup = {.geometry = ob->w->geometry, .bw = {GFD_BW_SCOTT, 0},
+                              .seed = ob->c->seed, .modes = ob->modes.x ? &ob->modes : NULL};
+    if (!(ob->metrics = gfd_metrics_new(ob->w->metrics, &setup, ob->Y, &err)))
         cli_die(ob->c, &err);
-    size_t ncol = gfd_metric_columns(&ob->metrics, NULL);
+    size_t ncol = gfd_metrics_columns(ob->metrics, NULL);
     const char **names = malloc(ncol * sizeof *names);
     ob->values = malloc(ncol * sizeof *ob->values);
     if (!names || !ob->values)
         cli_die(ob->c, &(gfd_err){GFD_ENOMEM, "out of memory for the metrics"});
-    gfd_metric_columns(&ob->metrics, names);
+    gfd_metrics_columns(ob->metrics, names);
     for (size_t k = 0; k < ncol; k++)
         fprintf(ob->log, ",%s", names[k]);
     free(names);
@@ -119,6 +116,7 @@ int cli_watch_close(cli_watch *ob, int rc, gfd_err *err)
         rc = gfd_writer_commit(ob->traj, err);
     else if (ob->traj)
         gfd_writer_abort(ob->traj);
+    gfd_metrics_free(ob->metrics);
     gfd_cloud_free(&ob->modes);
     free(ob->values);
     return rc;

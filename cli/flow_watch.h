@@ -12,7 +12,8 @@ typedef struct {
     const char *trajectory, *log;   /* files, or NULL */
     const char *metrics;            /* --metrics LIST for the log, or NULL */
     const char *modes, *dataset;    /* centres for coverage: a file, a built-in name */
-    int every, steps, progress, sphere;
+    int every, steps, progress;
+    const gfd_geometry *geometry;   /* the flow's: the metrics are its (geodesic on the sphere) */
 } cli_watch_opts;
 
 typedef struct {
@@ -21,8 +22,7 @@ typedef struct {
     const gfd_cloud *Y;
     gfd_writer *traj;
     FILE *log;
-    gfd_metric_spec metrics;
-    gfd_metric_opts mopts;
+    gfd_metrics *metrics;           /* prepared against Y once, or NULL */
     gfd_cloud modes;
     double *values;
     struct timespec start, last_bar;

@@ -9,7 +9,7 @@
 
 #define USAGE "gfd-flow -t Y (-f FIELD | --mix-schedule SPEC) -T STEPS [options] [X]"
 
-static const char HELP[] =
+static const char HELP_HEAD[] =
     "Usage: " USAGE "\n"
     "Moves the particles X (standard input by default) toward the targets Y for STEPS\n"
     "explicit Euler steps x <- x + eta v(x) of the field, and writes the final particles.\n"
@@ -23,13 +23,16 @@ static const char HELP[] =
     "                          separated by two blank lines (gnuplot's index)\n"
     "      --every K           frames and log rows every K steps (default 10)\n"
     "      --log FILE          CSV: step,time,mean_v,max_v,bandwidth,eta[,metrics]\n"
-    "      --metrics LIST      gfd-eval metrics in the log, computed against Y\n"
+    "      --metrics LIST      gfd-eval metrics in the log, computed against Y (below)\n"
     "      --modes FILE        mixture centres for the coverage metric\n"
     "      --dataset NAME      built-in mixture whose centres coverage uses\n"
     "      --keep-partial      on a non-finite particle, write the last good state to -o\n"
     "      --no-progress       no progress bar (it shows only when stderr is a terminal)\n"
     CLI_STEP_HELP
-    CLI_FIELD_HELP
+    "\n";
+
+static const char HELP_TAIL[] =
+    "Other options:\n"
     "  -s, --seed SEED         seed of noise and random fields (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE       final particles (.csv or .npy, optionally .gz), atomically\n"
@@ -40,8 +43,18 @@ static const char HELP[] =
     "  -h, --help              this help\n"
     "      --version           version\n";
 
+static void help(void)
+{
+    fputs(HELP_HEAD, stdout);
+    cli_field_help();
+    fputs("Metrics of --metrics (sphere: also with --sphere):\n", stdout);
+    cli_help_list(stdout, CLI_METRICS);
+    fputs("\n", stdout);
+    fputs(HELP_TAIL, stdout);
+}
+
 enum { OPT_ETA_DECAY = 0x4000, OPT_BW_SCHEDULE, OPT_MIX, OPT_TRAJ, OPT_EVERY, OPT_LOG,
-       OPT_METRICS, OPT_MODES, OPT_DATASET, OPT_KEEP, OPT_NO_PROGRESS };
+       OPT_METRICS, OPT_MODES, OPT_DATASET, OPT_KEEP, OPT_NO_PROGRESS, OPT_LIST_METRICS };
 
 typedef struct {
     cli_common c;
@@ -68,6 +81,7 @@ static int flow_option(opts *o, int opt, const char *arg)
     case OPT_DATASET: o->w.dataset = arg; return 1;
     case OPT_KEEP: o->keep_partial = 1; return 1;
     case OPT_NO_PROGRESS: o->w.progress = 0; return 1;
+    case OPT_LIST_METRICS: cli_list(&o->c, CLI_METRICS);
     }
     return 0;
 }
@@ -89,9 +103,9 @@ static void parse_bandwidths(opts *o)
         cli_die(&o->c, &err);
 }
 
-static opts parse(int argc, char **argv)
+static void parse(int argc, char **argv, opts *o)
 {
-    static const struct option longs[] = {
+    static const struct option own[] = {
         {"steps", required_argument, 0, 'T'}, {"eta-decay", required_argument, 0, OPT_ETA_DECAY},
         {"bandwidth-schedule", required_argument, 0, OPT_BW_SCHEDULE},
         {"mix-schedule", required_argument, 0, OPT_MIX},
@@ -99,31 +113,34 @@ static opts parse(int argc, char **argv)
         {"log", required_argument, 0, OPT_LOG}, {"metrics", required_argument, 0, OPT_METRICS},
         {"modes", required_argument, 0, OPT_MODES}, {"dataset", required_argument, 0, OPT_DATASET},
         {"keep-partial", no_argument, 0, OPT_KEEP}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
-        CLI_STEP_LONG, CLI_FIELD_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
-    opts o = {.w = {.every = 10, .progress = 1}};
-    cli_init(&o.c, "gfd-flow", USAGE);
-    cli_field_init(&o.f);
-    gfd_flow_opts_default(&o.flow, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
+        {"list-metrics", no_argument, 0, OPT_LIST_METRICS},
+        CLI_STEP_LONG, CLI_FIELD_LONG, {0, 0, 0, 0}};
+    cli_optset set;
+    *o = (opts){.w = {.every = 10, .progress = 1}};
+    cli_init(&o->c, "gfd-flow", USAGE);
+    cli_field_init(&o->f);
+    cli_optset_init(&set, own, CLI_FIELDS);
+    gfd_flow_opts_default(&o->flow, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
     int opt;
-    while ((opt = cli_getopt(&o.c, argc, argv, "T:" CLI_STEP_SHORT CLI_FIELD_SHORT CLI_COMMON_SHORT,
-                             longs)) != -1)
-        if (!cli_common_option(&o.c, opt, optarg, HELP) && !flow_option(&o, opt, optarg) &&
-            !cli_field_option(&o.c, &o.f, opt, optarg))
-            cli_step_option(&o.c, &o.s, opt, optarg);
-    parse_bandwidths(&o);
+    while ((opt = cli_getopt(&o->c, argc, argv, "T:" CLI_STEP_SHORT CLI_FIELD_SHORT CLI_COMMON_SHORT,
+                             set.longs)) != -1)
+        if (!cli_common_option(&o->c, opt, optarg, help) && !flow_option(o, opt, optarg) &&
+            !cli_field_option(&o->c, &set, &o->f, opt, optarg))
+            cli_step_option(&o->c, &o->s, opt, optarg);
+    parse_bandwidths(o);
     if (argc - optind > 1)
-        cli_usage_error(&o.c, "one input file expected, got %d", argc - optind);
-    o.input = optind < argc ? argv[optind] : NULL;
-    if (!!o.f.field == !!o.mix)
-        cli_usage_error(&o.c, "give one of -f FIELD and --mix-schedule SPEC");
-    o.w.progress = o.w.progress && !o.c.quiet && isatty(STDERR_FILENO);
-    cli_apply(&o.c);
-    return o;
+        cli_usage_error(&o->c, "one input file expected, got %d", argc - optind);
+    o->input = optind < argc ? argv[optind] : NULL;
+    if (!!o->f.field == !!o->mix)
+        cli_usage_error(&o->c, "give one of -f FIELD and --mix-schedule SPEC");
+    o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
+    cli_apply(&o->c);
 }
 
 int main(int argc, char **argv)
 {
-    opts o = parse(argc, argv);
+    opts o;
+    parse(argc, argv, &o);
     gfd_cloud Y, X;
     gfd_format fmt = GFD_FMT_NONE;
     gfd_err err;
@@ -138,17 +155,18 @@ int main(int argc, char **argv)
     o.flow.max_move_given = o.s.max_move_given;
     o.flow.step.seed = o.c.seed;
     o.w.steps = o.flow.steps;
-    o.w.sphere = o.f.o.sphere;
+    o.w.geometry = o.f.geom;
     cli_watch ob;
     cli_watch_open(&ob, &o.c, &o.w, &Y, fmt);
     cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
-    int rc = gfd_flow(&o.f.spec, &o.f.o, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
+    int rc = gfd_flow(o.f.run, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
     rc = cli_watch_close(&ob, rc, &err);
     if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))
         cli_die(&o.c, &err);
     cli_write(&o.c, fmt, &X);
     if (rc < 0)
         cli_die(&o.c, &err);
+    cli_field_free(&o.f);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
-    return 0;
+    cli_exit(&o.c);
 }

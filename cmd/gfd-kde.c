@@ -30,6 +30,11 @@ static const char HELP[] =
     "  -h, --help            this help\n"
     "      --version         version\n";
 
+static void help(void)
+{
+    fputs(HELP, stdout);
+}
+
 enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW };
 
 typedef struct {
@@ -58,7 +63,7 @@ static opts parse(int argc, char **argv)
     cli_init(&o.c, "gfd-kde", USAGE);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "t:k:" CLI_COMMON_SHORT, longs)) != -1) {
-        if (cli_common_option(&o.c, opt, optarg, HELP))
+        if (cli_common_option(&o.c, opt, optarg, help))
             continue;
         switch (opt) {
         case 't': o.targets = optarg; break;
@@ -126,7 +131,7 @@ int main(int argc, char **argv)
     if (o.print_bw) {
         printf("%.17g\n", h);
         gfd_cloud_free(&Y);
-        return 0;
+        cli_exit(&o.c);
     }
     read_queries(&o, &Y, &Q, &fmt);
     if (gfd_cloud_alloc(&out, Q.n, o.score ? Q.d : 1, &err) < 0)
@@ -140,5 +145,5 @@ int main(int argc, char **argv)
     if (o.score)
         free(logp);
     gfd_cloud_free(&out), gfd_cloud_free(&Q), gfd_cloud_free(&Y);
-    return 0;
+    cli_exit(&o.c);
 }

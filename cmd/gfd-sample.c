@@ -1,5 +1,6 @@
-/* gfd-sample: n points of a built-in distribution (lib/sample.h), or with --centers the
- * centres of a Gaussian mixture as rows [c_1 .. c_d, sigma]. Options and output only. */
+/* gfd-sample: n points of a built-in distribution (gfd/sample.h), or with --centers the
+ * modes of a Gaussian mixture as rows [c_1 .. c_d, sigma] (gfd/modes.h). Options and
+ * output only. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,11 @@ static const char HELP[] =
     "moons, swissroll, circles, rings, pinwheel, 2spirals; see gfd-sample(1) for each\n"
     "one's scale and noise.\n";
 
+static void help(void)
+{
+    fputs(HELP, stdout);
+}
+
 enum { OPT_CENTERS = 0x2000, OPT_LIST };
 
 typedef struct {
@@ -45,11 +51,11 @@ typedef struct {
     int centers;
 } opts;
 
-_Noreturn static void list(void)
+_Noreturn static void list(const cli_common *c)
 {
     for (size_t i = 0; gfd_sample_name(i); i++)
         puts(gfd_sample_name(i));
-    exit(0);
+    cli_exit(c);
 }
 
 static opts parse(int argc, char **argv)
@@ -62,13 +68,13 @@ static opts parse(int argc, char **argv)
     cli_init(&o.c, "gfd-sample", USAGE);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "n:d:" CLI_COMMON_SHORT, longs)) != -1) {
-        if (cli_common_option(&o.c, opt, optarg, HELP))
+        if (cli_common_option(&o.c, opt, optarg, help))
             continue;
         switch (opt) {
         case 'n': o.n = (size_t)cli_long(&o.c, "-n", optarg, 1, LONG_MAX); o.count_given = 1; break;
         case 'd': o.d = (size_t)cli_long(&o.c, "-d", optarg, 1, 1L << 20); break;
         case OPT_CENTERS: o.centers = 1; break;
-        case OPT_LIST: list();
+        case OPT_LIST: list(&o.c);
         }
     }
     if (optind == argc)
@@ -82,23 +88,6 @@ static opts parse(int argc, char **argv)
     return o;
 }
 
-/* The centres file: K rows [c_1 .. c_d, sigma] (gfd-sample(1), FILES). out: K x (d+1). */
-static int centers_table(const char *dist, gfd_cloud *out, gfd_err *err)
-{
-    gfd_cloud centers;
-    double sigma;
-    if (gfd_sample_centers(dist, &centers, &sigma, err) < 0)
-        return -1;
-    size_t k = centers.n, d = centers.d;
-    int rc = gfd_cloud_alloc(out, k, d + 1, err);
-    for (size_t i = 0; rc == 0 && i < k; i++) {
-        memcpy(out->x + i * (d + 1), centers.x + i * d, d * sizeof(double));
-        out->x[i * (d + 1) + d] = sigma;
-    }
-    gfd_cloud_free(&centers);
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
     opts o = parse(argc, argv);
@@ -110,7 +99,7 @@ int main(int argc, char **argv)
     }
     gfd_rng rng;
     gfd_rng_seed(&rng, o.c.seed);
-    int rc = o.centers ? centers_table(o.dist, &out, &err)
+    int rc = o.centers ? gfd_modes_builtin(o.dist, &out, &err)
                        : gfd_sample(o.dist, o.n, o.d, &rng, &out, &err);
     if (rc < 0)
         cli_die(&o.c, &err);
@@ -119,5 +108,5 @@ int main(int argc, char **argv)
              (unsigned long long)o.c.seed);
     cli_write(&o.c, GFD_FMT_NONE, &out);
     gfd_cloud_free(&out);
-    return 0;
+    cli_exit(&o.c);
 }

@@ -34,7 +34,8 @@ static const char HELP[] =
     "      --kappa K       vmf, vmf-mixture: concentration >= 0 (default 10)\n"
     "      --modes K       vmf-mixture: number of modes, centres uniform (default 4)\n"
     "      --centers-in F  vmf-mixture: the centres, one per row (normalised)\n"
-    "      --centers       write the modes as rows [mu_1 .. mu_d, kappa] instead\n"
+    "      --centers       write the modes instead: rows [mu_1 .. mu_d, sigma], sigma =\n"
+    "                      1/sqrt(kappa) radians (gfd-eval --modes reads them)\n"
     "      --project       tangent, exp, dist: normalise points instead of checking them\n"
     "      --all           dist: every pair, N x M\n"
     "  -s, --seed SEED     seed of the random generator (default 0)\n"
@@ -46,6 +47,11 @@ static const char HELP[] =
     "  -q, --quiet         no messages but errors\n"
     "  -h, --help          this help\n"
     "      --version       version\n";
+
+static void help(void)
+{
+    fputs(HELP, stdout);
+}
 
 /* The subcommand options, as bits: each subcommand accepts some of them. */
 enum { O_N = 1, O_D = 2, O_MU = 4, O_MUFILE = 8, O_KAPPA = 16, O_MODES = 32,
@@ -97,7 +103,7 @@ static opts parse(int argc, char **argv)
     cli_init(&o.c, "gfd-sphere", USAGE);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "n:d:" CLI_COMMON_SHORT, longs)) != -1) {
-        if (cli_common_option(&o.c, opt, optarg, HELP))
+        if (cli_common_option(&o.c, opt, optarg, help))
             continue;
         switch (opt) {
         case 'n': o.n = (size_t)cli_long(&o.c, "-n", optarg, 1, LONG_MAX); o.given |= O_N; break;
@@ -124,6 +130,13 @@ static void die_if(const opts *o, int rc, const gfd_err *err)
 {
     if (rc < 0)
         cli_die(&o->c, err);
+}
+
+/* The rows of X made points of the sphere (checked, or with --project normalised). */
+static int sphere_points(double *X, size_t n, size_t d, size_t ld, int project, const char *name,
+                         gfd_err *err)
+{
+    return gfd_geometry_points(gfd_geometry_sphere(), X, n, d, ld, project, name, err);
 }
 
 /* project [X]: every row normalised. */
@@ -156,7 +169,7 @@ static void cmd_tangent_exp(const opts *o, int exp)
     if (XV.d % 2)
         die_if(o, gfd_fail(&err, GFD_EDATA, "%s: %zu columns: rows [x, v] need an even number",
                            name, XV.d), &err);
-    die_if(o, gfd_sphere_points(XV.x, XV.n, d, 2 * d, !!(o->given & O_PROJECT), name, &err), &err);
+    die_if(o, sphere_points(XV.x, XV.n, d, 2 * d, !!(o->given & O_PROJECT), name, &err), &err);
     die_if(o, gfd_cloud_alloc(&out, XV.n, exp ? d : 2 * d, &err), &err);
     die_if(o, exp ? gfd_sphere_exp_rows(XV.x, XV.n, d, out.x, &err)
                   : gfd_sphere_tangent_rows(XV.x, XV.n, d, out.x, &err), &err);
@@ -185,8 +198,8 @@ static void cmd_dist(const opts *o)
         die_if(o, gfd_fail(&err, GFD_EDATA, "%s has %zu rows and %s %zu: row-by-row distances "
                            "need equal counts (--all gives every pair)", file_name(a), A.n,
                            file_name(b), B.n), &err);
-    die_if(o, gfd_sphere_points(A.x, A.n, A.d, A.d, project, file_name(a), &err), &err);
-    die_if(o, gfd_sphere_points(B.x, B.n, B.d, B.d, project, file_name(b), &err), &err);
+    die_if(o, sphere_points(A.x, A.n, A.d, A.d, project, file_name(a), &err), &err);
+    die_if(o, sphere_points(B.x, B.n, B.d, B.d, project, file_name(b), &err), &err);
     die_if(o, gfd_cloud_alloc(&out, A.n, all ? B.n : 1, &err), &err);
     if (all)
         gfd_sphere_dist_all(A.x, A.n, B.x, B.n, A.d, out.x);
@@ -236,17 +249,6 @@ static void directions(opts *o, int mixture, gfd_rng *rng, gfd_cloud *mu)
     }
 }
 
-/* The --centers table: K rows [mu_1 .. mu_d, kappa]. out: K x (d+1). */
-static void centers_table(const opts *o, const gfd_cloud *mu, gfd_cloud *out)
-{
-    gfd_err err;
-    die_if(o, gfd_cloud_alloc(out, mu->n, mu->d + 1, &err), &err);
-    for (size_t k = 0; k < mu->n; k++) {
-        memcpy(out->x + k * (mu->d + 1), mu->x + k * mu->d, mu->d * sizeof(double));
-        out->x[k * (mu->d + 1) + mu->d] = o->kappa;
-    }
-}
-
 /* sample uniform|vmf|vmf-mixture: N points, or the modes with --centers. */
 static void cmd_sample(opts *o)
 {
@@ -271,7 +273,7 @@ static void cmd_sample(opts *o)
     if (!uniform)
         directions(o, mixture, &rng, &mu);
     if (o->given & O_CENTERS)
-        centers_table(o, &mu, &out);
+        die_if(o, gfd_modes_vmf(&mu, o->kappa, &out, &err), &err);
     else if (uniform)
         die_if(o, gfd_sphere_uniform(o->n, o->d, &rng, &out, &err), &err);
     else
@@ -302,5 +304,5 @@ int main(int argc, char **argv)
         cmd_dist(&o);
     else
         cli_usage_error(&o.c, "unknown subcommand '%s' (project, sample, tangent, exp, dist)", cmd);
-    return 0;
+    cli_exit(&o.c);
 }

@@ -1,5 +1,6 @@
 /* gfd-step: one explicit step x + eta v (MATH §1), v read as rows [x, v] (gfd-velocity's
  * output) or computed with -t Y -f FIELD. Options and files only; the step is lib/step.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 #define USAGE "gfd-step -e ETA [--max-move D] [--noise S] [XV]\n" \
               "       gfd-step -t Y -f FIELD [-e ETA] [--max-move D] [--noise S] [field options] [X]"
 
-static const char HELP[] =
+static const char HELP_HEAD[] =
     "Usage: " USAGE "\n"
     "Moves every particle x by eta v, its move capped at --max-move, and writes the new\n"
     "particles (d columns). v comes from the rows [x, v] of XV (2d columns, as written by\n"
@@ -17,8 +18,10 @@ static const char HELP[] =
     "--max-move is given. With -t and -f, eta defaults to 0.5 h^2 (score fields) or 0.5\n"
     "(displacement fields) and the cap to 0.5 h.\n"
     "\n"
-    CLI_STEP_HELP
-    CLI_FIELD_HELP
+    CLI_STEP_HELP;
+
+static const char HELP_TAIL[] =
+    "Other options:\n"
     "  -s, --seed SEED         seed of the noise and of random fields (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE       output file (.csv or .npy, optionally .gz), written atomically\n"
@@ -29,6 +32,13 @@ static const char HELP[] =
     "  -h, --help              this help\n"
     "      --version           version\n";
 
+static void help(void)
+{
+    fputs(HELP_HEAD, stdout);
+    cli_field_help();
+    fputs(HELP_TAIL, stdout);
+}
+
 typedef struct {
     cli_common c;
     cli_field f;
@@ -37,22 +47,27 @@ typedef struct {
     int with_field;
 } opts;
 
-static opts parse(int argc, char **argv)
+static void parse(int argc, char **argv, opts *o)
 {
-    static const struct option longs[] = {CLI_STEP_LONG, CLI_FIELD_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
-    opts o = {0};
-    cli_init(&o.c, "gfd-step", USAGE);
-    cli_field_init(&o.f);
+    static const struct option own[] = {CLI_STEP_LONG, CLI_FIELD_LONG, {0, 0, 0, 0}};
+    cli_optset set;
+    *o = (opts){0};
+    cli_init(&o->c, "gfd-step", USAGE);
+    cli_field_init(&o->f);
+    cli_optset_init(&set, own, CLI_FIELDS);
     int opt;
-    while ((opt = cli_getopt(&o.c, argc, argv, CLI_STEP_SHORT CLI_FIELD_SHORT CLI_COMMON_SHORT, longs)) != -1)
-        if (!cli_common_option(&o.c, opt, optarg, HELP) && !cli_field_option(&o.c, &o.f, opt, optarg))
-            cli_step_option(&o.c, &o.s, opt, optarg);
+    while ((opt = cli_getopt(&o->c, argc, argv, CLI_STEP_SHORT CLI_FIELD_SHORT CLI_COMMON_SHORT,
+                             set.longs)) != -1)
+        if (!cli_common_option(&o->c, opt, optarg, help) &&
+            !cli_field_option(&o->c, &set, &o->f, opt, optarg))
+            cli_step_option(&o->c, &o->s, opt, optarg);
     if (argc - optind > 1)
-        cli_usage_error(&o.c, "one input file expected, got %d", argc - optind);
-    o.input = optind < argc ? argv[optind] : NULL;
-    o.with_field = o.f.targets || o.f.field;
-    cli_apply(&o.c);
-    return o;
+        cli_usage_error(&o->c, "one input file expected, got %d", argc - optind);
+    o->input = optind < argc ? argv[optind] : NULL;
+    o->with_field = o->f.targets || o->f.field;
+    if (!o->with_field && o->f.project && !o->f.sphere)
+        cli_usage_error(&o->c, "--project needs --sphere");
+    cli_apply(&o->c);
 }
 
 /* Splits rows [x, v] (2d columns) of XV into X (d columns, XV's buffer reused) and V. */
@@ -78,7 +93,8 @@ static double *split_rows(const opts *o, gfd_cloud *XV)
 
 int main(int argc, char **argv)
 {
-    opts o = parse(argc, argv);
+    opts o;
+    parse(argc, argv, &o);
     gfd_cloud X, Y = {0};
     gfd_format fmt = GFD_FMT_NONE;
     gfd_err err;
@@ -94,12 +110,13 @@ int main(int argc, char **argv)
         cli_step_resolve(&o.c, &o.s, &o.f, 0);  /* before reading: -e is required */
         cli_read(&o.c, o.input ? o.input : "-", &X, &fmt);
         V = split_rows(&o, &X);
-        cli_field_sphere_rows(&o.c, &o.f, X.x, X.n, X.d, X.d, o.input ? o.input : "stdin");
+        cli_field_points(&o.c, &o.f, X.x, X.n, X.d, X.d, o.input ? o.input : "stdin");
     }
     if (gfd_step(X.x, X.n, X.d, V, &o.s.s, &err) < 0)
         cli_die(&o.c, &err);
     cli_write(&o.c, fmt, &X);
     free(V);
+    cli_field_free(&o.f);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
-    return 0;
+    cli_exit(&o.c);
 }

@@ -2,6 +2,7 @@
  * written as rows [x, v] or, with --only-v, v alone. Options and files only; the fields
  * are lib/field*.c, their options cli/field_opts.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,13 +10,15 @@
 
 #define USAGE "gfd-velocity -t Y -f FIELD [-b BW] [--only-v] [field options] [X]"
 
-static const char HELP[] =
+static const char HELP_HEAD[] =
     "Usage: " USAGE "\n"
     "Writes one row [x, v(x)] (2d columns) for every particle x of X (standard input by\n"
     "default): the velocity of FIELD that moves the particles' distribution q toward the\n"
     "targets' p. gnuplot draws it with 'plot FILE using 1:2:($3*k):($4*k) with vectors'.\n"
-    "\n"
-    CLI_FIELD_HELP
+    "\n";
+
+static const char HELP_TAIL[] =
+    "Other options:\n"
     "      --only-v            write v alone (d columns)\n"
     "  -s, --seed SEED         seed of random fields and of the median rule (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
@@ -28,6 +31,13 @@ static const char HELP[] =
     "  -h, --help              this help\n"
     "      --version           version\n";
 
+static void help(void)
+{
+    fputs(HELP_HEAD, stdout);
+    cli_field_help();
+    fputs(HELP_TAIL, stdout);
+}
+
 enum { OPT_ONLY_V = 0x2000 };
 
 typedef struct {
@@ -37,25 +47,27 @@ typedef struct {
     int only_v;
 } opts;
 
-static opts parse(int argc, char **argv)
+static void parse(int argc, char **argv, opts *o)
 {
-    static const struct option longs[] = {
-        {"only-v", no_argument, 0, OPT_ONLY_V}, CLI_FIELD_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
-    opts o = {0};
-    cli_init(&o.c, "gfd-velocity", USAGE);
-    cli_field_init(&o.f);
+    static const struct option own[] = {
+        {"only-v", no_argument, 0, OPT_ONLY_V}, CLI_FIELD_LONG, {0, 0, 0, 0}};
+    cli_optset set;
+    *o = (opts){0};
+    cli_init(&o->c, "gfd-velocity", USAGE);
+    cli_field_init(&o->f);
+    cli_optset_init(&set, own, CLI_FIELDS);
     int opt;
-    while ((opt = cli_getopt(&o.c, argc, argv, CLI_FIELD_SHORT CLI_COMMON_SHORT, longs)) != -1) {
-        if (cli_common_option(&o.c, opt, optarg, HELP) || cli_field_option(&o.c, &o.f, opt, optarg))
+    while ((opt = cli_getopt(&o->c, argc, argv, CLI_FIELD_SHORT CLI_COMMON_SHORT, set.longs)) != -1) {
+        if (cli_common_option(&o->c, opt, optarg, help) ||
+            cli_field_option(&o->c, &set, &o->f, opt, optarg))
             continue;
         if (opt == OPT_ONLY_V)
-            o.only_v = 1;
+            o->only_v = 1;
     }
     if (argc - optind > 1)
-        cli_usage_error(&o.c, "one particle file expected, got %d", argc - optind);
-    o.particles = optind < argc ? argv[optind] : NULL;
-    cli_apply(&o.c);
-    return o;
+        cli_usage_error(&o->c, "one particle file expected, got %d", argc - optind);
+    o->particles = optind < argc ? argv[optind] : NULL;
+    cli_apply(&o->c);
 }
 
 /* out: N x 2d rows [x, v] from X: N x d and V: N x d. */
@@ -70,7 +82,8 @@ static void interleave(const gfd_cloud *X, const double *V, gfd_cloud *out)
 
 int main(int argc, char **argv)
 {
-    opts o = parse(argc, argv);
+    opts o;
+    parse(argc, argv, &o);
     gfd_cloud Y, X, out;
     gfd_format fmt = GFD_FMT_NONE;
     gfd_err err;
@@ -83,13 +96,14 @@ int main(int argc, char **argv)
         cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the velocities"});
     cli_field_velocity(&o.c, &o.f, &X, &Y, V);
     cli_step defaults = {0};
-    if (!isnan(o.f.o.h))  /* -v: what gfd-step would use (it needs h for its cap) */
+    if (!isnan(o.f.h))  /* -v: what gfd-step would use (it needs h for its cap) */
         cli_step_resolve(&o.c, &defaults, &o.f, 1);
     if (!o.only_v) {
         interleave(&X, V, &out);
         free(V);
     }
     cli_write(&o.c, fmt, &out);
+    cli_field_free(&o.f);
     gfd_cloud_free(&out), gfd_cloud_free(&X), gfd_cloud_free(&Y);
-    return 0;
+    cli_exit(&o.c);
 }

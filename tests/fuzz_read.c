@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

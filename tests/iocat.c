@@ -2,12 +2,17 @@
  * copies point clouds through lib/io exactly as the gfd programs do: one cloud with
  * cli_read + cli_write, or with --frames every frame of a trajectory, each preceded by
  * the comment of --comment. Output follows the shared -o/-F/-z rules of CLI.md. */
+#include <stdio.h>
+
 #include "../cli/cli.h"
 
 static const char usage[] = "iocat [-o FILE] [-F csv|npy] [-z] [--frames] [--comment TEXT] [IN]";
-static const char help[] =
-    "Usage: iocat [-o FILE] [-F csv|npy] [-z] [--frames] [--comment TEXT] [IN]\n"
-    "Copies the point cloud IN (default: standard input) to FILE (default: standard output).\n";
+static void help(void)
+{
+    fputs("Usage: iocat [-o FILE] [-F csv|npy] [-z] [--frames] [--comment TEXT] [IN]\n"
+          "Copies the point cloud IN (default: standard input) to FILE (default: standard output).\n",
+          stdout);
+}
 
 static void copy_frames(const cli_common *c, const char *path, const char *comment)
 {

@@ -5,8 +5,8 @@
  * (Birkhoff). All permutations are tried, so the check is exact: 1e-13 relative. */
 #include <stdlib.h>
 
-#include "../lib/circle.h"
-#include "../lib/rng.h"
+#include "ot/circle.h"
+#include "gfd/rng.h"
 #include "unit.h"
 
 enum { MAX_ATOMS = 8 };

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/field_impl.h"
+#include "gfd.h"
+#include "fields/field_impl.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/field_impl.h"
+#include "gfd.h"
+#include "fields/field_impl.h"
 #include "unit.h"
 
 static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, double sd, int weighted)

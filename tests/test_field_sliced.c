@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/field_impl.h"
-#include "../lib/circle.h"
+#include "gfd.h"
+#include "fields/field_impl.h"
+#include "ot/circle.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/field_impl.h"
-#include "../lib/gfd.h"
+#include "fields/field_impl.h"
+#include "gfd.h"
 #include "unit.h"
 
 enum { N = 40, M = 50, D = 3 };

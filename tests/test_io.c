@@ -13,7 +13,7 @@
 #include <fcntl.h>
 #include <zlib.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 #include "unit.h"
 
 static char tmpdir[] = "/tmp/gfd-test-io.XXXXXX";

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/vexp.h"
+#include "gfd.h"
+#include "engine/vexp.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/metric.h"
+#include "gfd.h"
+#include "gfd/metric.h"
 #include "unit.h"
 
 static void test_hand_counted(void)

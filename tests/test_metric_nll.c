@@ -2,8 +2,8 @@
  * double over the Gaussian kernel of MATH §2.1 (normaliser included). */
 #include <stdlib.h>
 
-#include "../lib/gfd.h"
-#include "../lib/metric.h"
+#include "gfd.h"
+#include "gfd/metric.h"
 #include "testutil.h"
 #include "unit.h"
 

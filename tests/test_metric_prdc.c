@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/metric.h"
+#include "gfd.h"
+#include "gfd/metric.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
-#include "../lib/metric.h"
+#include "gfd.h"
+#include "gfd/metric.h"
 #include "unit.h"
 
 static double *random_points(uint64_t seed, size_t n, size_t d, double shift)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../lib/rng.h"
+#include "gfd/rng.h"
 #include "unit.h"
 
 #define N 1000000

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../lib/sample.h"
+#include "gfd/sample.h"
 #include "unit.h"
 
 #define N 200000

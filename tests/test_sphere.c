@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/sphere.h"
-#include "../lib/rng.h"
+#include "gfd/sphere.h"
+#include "gfd/rng.h"
 #include "unit.h"
 
 #define EPS DBL_EPSILON

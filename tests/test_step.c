@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 #include "unit.h"
 
 static void test_defaults(void)

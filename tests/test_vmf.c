@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/sphere.h"
-#include "../lib/vmf.h"
+#include "gfd/sphere.h"
+#include "gfd/vmf.h"
 #include "unit.h"
 
 /* A_d(kappa) against independent forms, relative 1e-14 (the continued fraction measured

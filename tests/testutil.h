@@ -1,13 +1,16 @@
 /* Helpers shared by the C unit tests: random points and clouds drawn in a fixed order,
  * the direct long-double KDE pass (log-sum-exp and softmax mean, MATH §2.2) the field
- * tests check the library against, and one field evaluation through the public API. */
+ * tests check the library against, and one field or metric evaluation through the public
+ * API, options given as text ("floor=0 no-mask"). */
 #ifndef GFD_TESTUTIL_H
 #define GFD_TESTUTIL_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "../lib/gfd.h"
+#include "gfd.h"
 #include "unit.h"
 
 /* x[k] = shift + scale N(0,1) for k < count, drawn from r in order. */
@@ -86,16 +89,87 @@ static inline void tu_ref_pass(const double *q, const gfd_cloud *R, const long d
     free(l);
 }
 
-/* The field `text` (gfd_field_parse syntax) at X by gfd_velocity; V: N x d, malloc'd. */
-static inline double *tu_field(const char *text, const gfd_field_opts *o, const gfd_cloud *X,
-                               const gfd_cloud *Y)
+/* Settings from "name=value name ..." (a bare name is a flag), through the table of fields
+ * (metrics: 0) or metrics (1). */
+static inline int tu_settings(gfd_settings *s, const char *opts, int metrics, gfd_err *err)
+{
+    char buf[512], *save = NULL;
+    gfd_settings_init(s);
+    snprintf(buf, sizeof buf, "%s", opts ? opts : "");
+    for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(tok, '=');
+        if (eq)
+            *eq = 0;
+        int rc = metrics ? gfd_metric_setting(s, tok, eq ? eq + 1 : NULL, err)
+                         : gfd_field_setting(s, tok, eq ? eq + 1 : NULL, err);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Field `text` with options `opts` on geometry g (NULL: flat) at X toward Y with bandwidth
+ * h and the streams of (seed, step): returns what gfd_field_velocity does, V: N x d. */
+static inline int tu_field_try(const char *text, const char *opts, const gfd_geometry *g,
+                               double h, uint64_t seed, uint64_t step, const gfd_cloud *X,
+                               const gfd_cloud *Y, double *V, gfd_err *err)
 {
     gfd_field_spec spec;
+    gfd_settings set;
+    gfd_field_args a = {.h = h, .seed = seed, .step = step};
+    if (gfd_field_parse(text, &spec, err) < 0 || tu_settings(&set, opts, 0, err) < 0)
+        return -1;
+    gfd_field *f = gfd_field_new(&spec, &set, g ? g : gfd_geometry_flat(), err);
+    int rc = f ? gfd_field_velocity(f, X, Y, &a, V, err) : -1;
+    gfd_field_free(f);
+    return rc;
+}
+
+/* The same, checked to succeed; V malloc'd. */
+static inline double *tu_field_at(const char *text, const char *opts, const gfd_geometry *g,
+                                  double h, uint64_t seed, uint64_t step, const gfd_cloud *X,
+                                  const gfd_cloud *Y)
+{
     gfd_err err;
     double *V = malloc(X->n * X->d * sizeof *V);
-    CHECK(gfd_field_parse(text, &spec, &err) == 0, "%s", err.msg);
-    CHECK(gfd_velocity(&spec, o, X, Y, V, NULL, &err) == 0, "%s: %s", text, err.msg);
+    CHECK(tu_field_try(text, opts, g, h, seed, step, X, Y, V, &err) == 0, "%s [%s]: %s", text,
+          opts ? opts : "", err.msg);
     return V;
+}
+
+/* Flat, seed and step 0. */
+static inline double *tu_field(const char *text, const char *opts, double h, const gfd_cloud *X,
+                               const gfd_cloud *Y)
+{
+    return tu_field_at(text, opts, NULL, h, 0, 0, X, Y);
+}
+
+/* Metrics `names` with options `opts` on geometry g (NULL: flat), seed 0 and the scott rule,
+ * modes (or NULL), of S against R: returns what gfd_metrics_eval does into values. */
+static inline int tu_metric_try(const char *names, const char *opts, const gfd_geometry *g,
+                                const gfd_cloud *modes, const gfd_cloud *S, const gfd_cloud *R,
+                                double *values, gfd_err *err)
+{
+    gfd_settings set;
+    if (tu_settings(&set, opts, 1, err) < 0)
+        return -1;
+    gfd_metric_setup setup = {.geometry = g, .settings = &set, .bw = {GFD_BW_SCOTT, 0},
+                              .modes = modes};
+    gfd_metrics *m = gfd_metrics_new(names, &setup, R, err);
+    int rc = m ? gfd_metrics_eval(m, S, values, err) : -1;
+    gfd_metrics_free(m);
+    return rc;
+}
+
+/* The same, checked to succeed: the first column. */
+static inline double tu_metric(const char *names, const char *opts, const gfd_geometry *g,
+                               const gfd_cloud *S, const gfd_cloud *R)
+{
+    gfd_err err;
+    double v[GFD_METRIC_MAX_COLUMNS] = {0};
+    CHECK(tu_metric_try(names, opts, g, NULL, S, R, v, &err) == 0, "%s [%s]: %s", names,
+          opts ? opts : "", err.msg);
+    return v[0];
 }
 
 #endif

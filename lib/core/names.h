@@ -1,0 +1,13 @@
+/* The one list builder (private to lib/): the names of a table, for messages such as
+ * "unknown field 'foo' (fields: kl, rkl, ...)". */
+#ifndef GFD_NAMES_H
+#define GFD_NAMES_H
+
+#include <stddef.h>
+
+/* Joins with ", " the names of the entries of `table` (entries of `stride` bytes that
+ * start with a `const char *name`, ended by a NULL name) into buf (cap > 0), cut short
+ * with "..." when it does not fit. */
+void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride);
+
+#endif

@@ -1,0 +1,16 @@
+/* Run-time dispatch of the hot kernels (private to lib/). GFD_CLONES before a function
+ * makes the compiler build it once per instruction set (AVX-512, AVX2 with FMA, and the
+ * baseline) and pick the best for the CPU when the program starts, so that a library
+ * built for any x86-64 runs at the speed of one built with -march=native. Everything the
+ * function inlines (the exp of vexp.h, the distance loops) is compiled for each set.
+ * A build for one CPU (make NATIVE=1) defines GFD_NO_CLONES. */
+#ifndef GFD_CLONES_H
+#define GFD_CLONES_H
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(GFD_NO_CLONES)
+#define GFD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define GFD_CLONES
+#endif
+
+#endif

@@ -1,0 +1,527 @@
+/* The kernel-sum engine (gfd/ksum.h). Two inner paths, one result:
+ * - direct: per query row, tiles of R held as columns (d x M), squared distances
+ *   accumulated one coordinate at a time; fast for low d.
+ * - gemm: blocks of query rows against tiles of R, dot products by OpenBLAS dgemm
+ *   (|q-r|^2 = |q|^2 + |r|^2 - 2 q.r after centring on R's mean), used for d >= GEMM_MIN_D.
+ * Every reduction goes through gfd_lse_merge: each tile yields a state (its max, its sum of
+ * exp(l - max), its weighted sums) that is merged into the state of its chunk of CHUNK
+ * references, and the chunks' states are merged into the row's, in order. The tree is the
+ * same however the work is spread (over query rows when there are many, over (row, chunk)
+ * pairs when there are few), so the result never depends on the number of threads. */
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "engine/clones.h"
+#include "engine/vexp.h"
+#include "gfd/ksum.h"
+
+#define TILE 512        /* references per tile of the direct path */
+#define GEMM_BQ 256     /* query rows per block of the gemm path */
+#define GEMM_TR 256     /* references per tile of the gemm path */
+#define CHUNK 16384     /* references per chunk: a multiple of TILE and GEMM_TR */
+#define ROW_BLOCK 16    /* query rows per task of the direct path */
+#define GEMM_MIN_D 32
+#define PARALLEL_MIN_PAIRS 65536  /* below this, threads cost more than they save */
+#define ROWS_PER_THREAD 64        /* fewer query rows per thread: spread over chunks too */
+
+void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
+                   double max2, double sum2, const double *acc2)
+{
+    if (max2 == -INFINITY)
+        return;
+    if (max2 > *max) {
+        double s = exp(*max - max2);
+        *sum *= s;
+        for (size_t c = 0; c < k; c++)
+            acc[c] *= s;
+        *max = max2;
+    }
+    double s2 = exp(max2 - *max);
+    *sum += sum2 * s2;
+    for (size_t c = 0; c < k; c++)
+        acc[c] += acc2[c] * s2;
+}
+
+/* A reduction state: st[0] the max, st[1] the sum, st[2 .. 2 + k) the weighted sums. */
+static void state_empty(double *st, size_t k)
+{
+    st[0] = -INFINITY;
+    for (size_t c = 1; c < 2 + k; c++)
+        st[c] = 0;
+}
+
+static void state_merge(double *st, const double *st2, size_t k)
+{
+    gfd_lse_merge(&st[0], &st[1], st + 2, k, st2[0], st2[1], st2 + 2);
+}
+
+/* lse = max + log(sum), out = the weighted sums over sum (0 when no term survived). */
+static void state_finish(const double *st, size_t k, double *lse, double *out)
+{
+    *lse = st[0] + log(st[1]);
+    for (size_t c = 0; c < k; c++)
+        out[c] = st[1] > 0 ? st[2 + c] / st[1] : 0;
+}
+
+/* Everything the inner loops share, prepared once per call. */
+typedef struct {
+    size_t n, m, d, k;
+    const double *Q;      /* N x d */
+    double *Rt;           /* direct: d x M (columns); gemm: M x d centred rows */
+    const double *Vt;     /* direct: k x M (vt_copy); gemm: M x k (V itself) */
+    double *vt_copy;
+    double *rnorm;        /* gemm: |r_j - mean|^2 */
+    double *center;       /* gemm: mean of R (zero for vMF) */
+    const double *bias;
+    gfd_kernel kernel;
+    double coef;          /* gauss 1/(2h^2), laplace 1/h, vmf 1/h^2 */
+    int self;
+    double diag;
+    const double *floor;  /* N per-query logit floors, or NULL */
+} plan;
+
+static double tile_max(const double *l, size_t len)
+{
+    double mx = -INFINITY;
+    #pragma omp simd reduction(max:mx)
+    for (size_t j = 0; j < len; j++)
+        mx = l[j] > mx ? l[j] : mx;
+    return mx;
+}
+
+/* l_j = max(l_j, fl) over a tile; returns the new max. */
+static double floor_tile(double *l, size_t len, double fl)
+{
+    #pragma omp simd
+    for (size_t j = 0; j < len; j++)
+        l[j] = l[j] > fl ? l[j] : fl;
+    return tile_max(l, len);
+}
+
+/* Logits of query q against references [j0, j0 + len) of the direct layout; returns
+ * their max. D and kernel are compile-time constants in the copies made by direct_chunk. */
+static inline __attribute__((always_inline)) double
+direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, const size_t D,
+              const gfd_kernel kernel)
+{
+    const size_t m = p->m;
+    const double coef = p->coef, *rt = p->Rt + j0;
+    #pragma omp simd
+    for (size_t j = 0; j < len; j++) {
+        double acc = 0;
+        for (size_t c = 0; c < D; c++) {
+            double r = rt[c * m + j];
+            acc += kernel == GFD_KERNEL_VMF ? q[c] * r : (q[c] - r) * (q[c] - r);
+        }
+        l[j] = kernel == GFD_KERNEL_VMF ? acc * coef
+             : kernel == GFD_KERNEL_GAUSS ? -acc * coef : -sqrt(acc) * coef;
+    }
+    if (p->bias) {
+        const double *bias = p->bias + j0;
+        #pragma omp simd
+        for (size_t j = 0; j < len; j++)
+            l[j] += bias[j];
+    }
+    return tile_max(l, len);
+}
+
+/* The tile's state relative to its max mx: returns sum exp(l - mx) and writes the sums
+ * of exp(l - mx) v of the K value columns to acc. K <= 4 keeps them in registers in one
+ * fused loop; larger K stores the exponentials in l and reduces column by column. */
+static inline __attribute__((always_inline)) double
+direct_accumulate(const plan *p, size_t j0, size_t len, double *l, double mx,
+                  double *acc, const size_t K)
+{
+    const size_t m = p->m;
+    const double *vt = p->Vt + j0;
+    double s = 0;
+    if (K <= 4) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        #pragma omp simd reduction(+:s, a0, a1, a2, a3)
+        for (size_t j = 0; j < len; j++) {
+            double e = gfd_exp_nonpos(l[j] - mx);
+            s += e;
+            a0 += K > 0 ? e * vt[j] : 0;
+            a1 += K > 1 ? e * vt[m + j] : 0;
+            a2 += K > 2 ? e * vt[2 * m + j] : 0;
+            a3 += K > 3 ? e * vt[3 * m + j] : 0;
+        }
+        const double a[4] = {a0, a1, a2, a3};
+        for (size_t c = 0; c < K; c++)
+            acc[c] = a[c];
+        return s;
+    }
+    #pragma omp simd reduction(+:s)
+    for (size_t j = 0; j < len; j++) {
+        l[j] = gfd_exp_nonpos(l[j] - mx);
+        s += l[j];
+    }
+    for (size_t c = 0; c < K; c++) {
+        double a = 0;
+        #pragma omp simd reduction(+:a)
+        for (size_t j = 0; j < len; j++)
+            a += l[j] * vt[c * m + j];
+        acc[c] = a;
+    }
+    return s;
+}
+
+/* Per-thread scratch of the direct path: a tile of logits, a tile's weighted sums. */
+typedef struct {
+    double *l, *acc;
+} direct_scratch;
+
+/* The state st of query row i over the references [c0, c1) (one chunk), tile by tile. */
+static inline __attribute__((always_inline)) void
+direct_chunk_dk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s, double *st,
+                const size_t D, const size_t K, const gfd_kernel kernel)
+{
+    const double *q = p->Q + i * D;
+    double small[4], *acc = K <= 4 ? small : s->acc, *l = s->l;
+    state_empty(st, K);
+    for (size_t j0 = c0; j0 < c1; j0 += TILE) {
+        size_t len = c1 - j0 < TILE ? c1 - j0 : TILE;
+        double tmax = direct_logits(p, q, j0, len, l, D, kernel);
+        if (p->self && i >= j0 && i < j0 + len) {
+            l[i - j0] += p->diag;
+            tmax = tile_max(l, len);
+        }
+        if (p->floor)
+            tmax = floor_tile(l, len, p->floor[i]);
+        if (tmax == -INFINITY)
+            continue;
+        double sum = direct_accumulate(p, j0, len, l, tmax, acc, K);
+        gfd_lse_merge(&st[0], &st[1], st + 2, K, tmax, sum, acc);
+    }
+}
+
+/* Copies of the chunk loop for each kernel and the common small (d, k) (k = 0, d, and
+ * d + 1: a weight column before the weighted coordinates, as the drift sums), so the loops
+ * over coordinates unroll and the loop over references vectorises with no per-pair
+ * branch; any other shape takes the kernel's generic copy. Each copy is compiled once per
+ * instruction set and chosen at run time (clones.h). */
+#define DIRECT_CASE(D_, K_, KER_) \
+    if (p->d == D_ && p->k == K_) { \
+        direct_chunk_dk(p, i, c0, c1, s, st, D_, K_, KER_); \
+        return; \
+    }
+#define DIRECT_KERNEL(KER_) \
+    DIRECT_CASE(1, 0, KER_); DIRECT_CASE(1, 1, KER_); DIRECT_CASE(2, 0, KER_); \
+    DIRECT_CASE(2, 2, KER_); DIRECT_CASE(3, 0, KER_); DIRECT_CASE(3, 3, KER_); \
+    DIRECT_CASE(1, 2, KER_); DIRECT_CASE(2, 3, KER_); DIRECT_CASE(3, 4, KER_); \
+    direct_chunk_dk(p, i, c0, c1, s, st, p->d, p->k, KER_); \
+    return
+
+GFD_CLONES
+static void direct_chunk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s,
+                         double *st)
+{
+    switch (p->kernel) {
+    case GFD_KERNEL_GAUSS: DIRECT_KERNEL(GFD_KERNEL_GAUSS);
+    case GFD_KERNEL_LAPLACE: DIRECT_KERNEL(GFD_KERNEL_LAPLACE);
+    case GFD_KERNEL_VMF: DIRECT_KERNEL(GFD_KERNEL_VMF);
+    }
+}
+
+/* Logits of a block of bq centred query rows (norms qn) against references [j0, j0 + tr),
+ * then each row's exponentials relative to its max: g holds q.r on entry (bq x tr) and
+ * exp(l - tmax_b) on return (a row of zeros when all its logits are -inf), ts the sums. */
+GFD_CLONES
+static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, size_t j0,
+                      size_t tr, double *g, double *tmax, double *ts)
+{
+    for (size_t b = 0; b < bq; b++) {
+        double *l = g + b * tr;
+        const double *rn = p->rnorm + j0;
+        if (p->kernel == GFD_KERNEL_VMF) {
+            #pragma omp simd
+            for (size_t j = 0; j < tr; j++)
+                l[j] *= p->coef;
+        } else if (p->kernel == GFD_KERNEL_GAUSS) {
+            #pragma omp simd
+            for (size_t j = 0; j < tr; j++) {
+                double d2 = qn[b] + rn[j] - 2 * l[j];
+                l[j] = -(d2 > 0 ? d2 : 0) * p->coef;
+            }
+        } else {
+            #pragma omp simd
+            for (size_t j = 0; j < tr; j++) {
+                double d2 = qn[b] + rn[j] - 2 * l[j];
+                l[j] = -sqrt(d2 > 0 ? d2 : 0) * p->coef;
+            }
+        }
+        if (p->bias)
+            for (size_t j = 0; j < tr; j++)
+                l[j] += p->bias[j0 + j];
+        size_t i = i0 + b;
+        if (p->self && i >= j0 && i < j0 + tr)
+            l[i - j0] += p->diag;
+        double mx = p->floor ? floor_tile(l, tr, p->floor[i]) : tile_max(l, tr), rs = 0;
+        tmax[b] = mx;
+        if (mx == -INFINITY) {
+            memset(l, 0, tr * sizeof *l);
+            ts[b] = 0;
+            continue;
+        }
+        #pragma omp simd reduction(+:rs)
+        for (size_t j = 0; j < tr; j++) {
+            l[j] = gfd_exp_nonpos(l[j] - mx);
+            rs += l[j];
+        }
+        ts[b] = rs;
+    }
+}
+
+/* Per-thread scratch of the gemm path. */
+typedef struct {
+    double *qc, *qn, *g, *tmax, *ts, *tacc;
+} gemm_scratch;
+
+/* The states st (bq x (2 + k)) of query rows [i0, i0 + bq) over the references [c0, c1). */
+static void gemm_chunk(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1,
+                       gemm_scratch *s, double *st)
+{
+    const size_t d = p->d, k = p->k;
+    for (size_t b = 0; b < bq; b++) {
+        double nrm = 0;
+        for (size_t c = 0; c < d; c++) {
+            double v = p->Q[(i0 + b) * d + c] - p->center[c];
+            s->qc[b * d + c] = v;
+            nrm += v * v;
+        }
+        s->qn[b] = nrm;
+        state_empty(st + b * (2 + k), k);
+    }
+    for (size_t j0 = c0; j0 < c1; j0 += GEMM_TR) {
+        size_t tr = c1 - j0 < GEMM_TR ? c1 - j0 : GEMM_TR;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)bq, (int)tr, (int)d, 1.0,
+                    s->qc, (int)d, p->Rt + j0 * d, (int)d, 0.0, s->g, (int)tr);
+        gemm_exps(p, i0, bq, s->qn, j0, tr, s->g, s->tmax, s->ts);
+        if (k)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr, 1.0,
+                        s->g, (int)tr, p->Vt + j0 * k, (int)k, 0.0, s->tacc, (int)k);
+        for (size_t b = 0; b < bq; b++) {
+            double *row = st + b * (2 + k);
+            gfd_lse_merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
+        }
+    }
+}
+
+static int use_gemm(size_t d) { return d >= GEMM_MIN_D; }
+
+/* Copies R (and V) into the layout of the chosen path. */
+static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
+{
+    const size_t m = p->m, d = p->d, k = p->k;
+    p->Rt = gfd_alloc(m, d * sizeof(double), "kernel sum references", err);
+    if (!p->Rt)
+        return -1;
+    if (!use_gemm(d)) {
+        p->Vt = p->vt_copy = gfd_alloc(m, (k ? k : 1) * sizeof(double), "kernel sum values", err);
+        if (!p->vt_copy)
+            return -1;
+        for (size_t j = 0; j < m; j++) {
+            for (size_t c = 0; c < d; c++)
+                p->Rt[c * m + j] = R[j * d + c];
+            for (size_t c = 0; c < k; c++)
+                p->vt_copy[c * m + j] = V[j * k + c];
+        }
+        return 0;
+    }
+    p->Vt = V;
+    p->center = gfd_alloc(d, sizeof(double), "kernel sum centre", err);
+    p->rnorm = gfd_alloc(m, sizeof(double), "kernel sum norms", err);
+    if (!p->center || !p->rnorm)
+        return -1;
+    if (p->kernel != GFD_KERNEL_VMF) {  /* centring keeps |q-r|^2 accurate; vMF needs raw q.r */
+        for (size_t j = 0; j < m; j++)
+            for (size_t c = 0; c < d; c++)
+                p->center[c] += R[j * d + c] / (double)m;
+    }
+    for (size_t j = 0; j < m; j++) {
+        double nrm = 0;
+        for (size_t c = 0; c < d; c++) {
+            double v = R[j * d + c] - p->center[c];
+            p->Rt[j * d + c] = v;
+            nrm += v * v;
+        }
+        p->rnorm[j] = nrm;
+    }
+    return 0;
+}
+
+static void plan_free(plan *p)
+{
+    free(p->Rt);
+    free(p->vt_copy);
+    free(p->center);
+    free(p->rnorm);
+}
+
+/* The work: tasks of query rows (a block of them: ROW_BLOCK direct, GEMM_BQ gemm) and,
+ * when spread over chunks, one chunk each. */
+typedef struct {
+    const plan *p;
+    size_t block, nblocks, nchunks;
+    int by_chunk;
+    double *states;  /* by_chunk: N x nchunks x (2 + k) */
+} work;
+
+/* Per-thread scratch of either path, or NULL. */
+typedef struct {
+    direct_scratch ds;
+    gemm_scratch gs;
+    double *st;      /* block x (2 + k): a task's states */
+} scratch;
+
+static int scratch_alloc(const work *w, scratch *s)
+{
+    const plan *p = w->p;
+    const size_t k = p->k, bq = w->block;
+    memset(s, 0, sizeof *s);
+    s->st = malloc(bq * (2 + k) * sizeof(double));
+    if (!use_gemm(p->d)) {
+        s->ds = (direct_scratch){malloc(TILE * sizeof(double)), malloc((k ? k : 1) * sizeof(double))};
+        return s->st && s->ds.l && s->ds.acc ? 0 : -1;
+    }
+    s->gs = (gemm_scratch){malloc(bq * p->d * sizeof(double)), malloc(bq * sizeof(double)),
+                           malloc(bq * GEMM_TR * sizeof(double)), malloc(bq * sizeof(double)),
+                           malloc(bq * sizeof(double)), malloc(bq * (k ? k : 1) * sizeof(double))};
+    return s->st && s->gs.qc && s->gs.qn && s->gs.g && s->gs.tmax && s->gs.ts && s->gs.tacc ? 0 : -1;
+}
+
+static void scratch_free(scratch *s)
+{
+    free(s->st), free(s->ds.l), free(s->ds.acc);
+    free(s->gs.qc), free(s->gs.qn), free(s->gs.g), free(s->gs.tmax), free(s->gs.ts), free(s->gs.tacc);
+}
+
+/* The states (bq x (2 + k)) of block b's rows over chunk c. */
+static void block_chunk(const work *w, size_t b, size_t c, scratch *s, double *st)
+{
+    const plan *p = w->p;
+    size_t i0 = b * w->block, bq = p->n - i0 < w->block ? p->n - i0 : w->block;
+    size_t c0 = c * CHUNK, c1 = p->m - c0 < CHUNK ? p->m : c0 + CHUNK;
+    if (use_gemm(p->d)) {
+        gemm_chunk(p, i0, bq, c0, c1, &s->gs, st);
+        return;
+    }
+    for (size_t r = 0; r < bq; r++)
+        direct_chunk(p, i0 + r, c0, c1, &s->ds, st + r * (2 + p->k));
+}
+
+/* By rows: each task merges its block's chunks in order and finishes the rows. */
+static void task_rows(const work *w, size_t b, scratch *s, double *row, double *lse, double *out)
+{
+    const plan *p = w->p;
+    const size_t k = p->k, i0 = b * w->block, bq = p->n - i0 < w->block ? p->n - i0 : w->block;
+    for (size_t r = 0; r < bq; r++)
+        state_empty(row + r * (2 + k), k);
+    for (size_t c = 0; c < w->nchunks; c++) {
+        block_chunk(w, b, c, s, s->st);
+        for (size_t r = 0; r < bq; r++)
+            state_merge(row + r * (2 + k), s->st + r * (2 + k), k);
+    }
+    for (size_t r = 0; r < bq; r++)
+        state_finish(row + r * (2 + k), k, lse + i0 + r, out ? out + (i0 + r) * k : NULL);
+}
+
+/* By chunks: every (block, chunk) state into w->states. */
+static void task_chunk(const work *w, size_t t, scratch *s)
+{
+    const plan *p = w->p;
+    const size_t k = p->k, b = t / w->nchunks, c = t % w->nchunks, i0 = b * w->block;
+    size_t bq = p->n - i0 < w->block ? p->n - i0 : w->block;
+    block_chunk(w, b, c, s, s->st);
+    for (size_t r = 0; r < bq; r++)
+        memcpy(w->states + ((i0 + r) * w->nchunks + c) * (2 + k), s->st + r * (2 + k),
+               (2 + k) * sizeof(double));
+}
+
+/* Then each row merges its chunks' states in order. */
+static void finish_chunks(const work *w, double *lse, double *out)
+{
+    const size_t k = w->p->k, nc = w->nchunks;
+    #pragma omp parallel for schedule(static) if (w->p->n * w->p->m >= PARALLEL_MIN_PAIRS)
+    for (size_t i = 0; i < w->p->n; i++) {
+        double *first = w->states + i * nc * (2 + k);
+        for (size_t c = 1; c < nc; c++)
+            state_merge(first, first + c * (2 + k), k);
+        state_finish(first, k, lse + i, out ? out + i * k : NULL);
+    }
+}
+
+static int run(const plan *p, double *lse, double *out)
+{
+    const size_t k = p->k;
+    work w = {.p = p, .block = use_gemm(p->d) ? GEMM_BQ : ROW_BLOCK,
+              .nchunks = (p->m + CHUNK - 1) / CHUNK};
+    w.nblocks = (p->n + w.block - 1) / w.block;
+    int threads = 1, failed = 0, parallel = p->n * p->m >= PARALLEL_MIN_PAIRS;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    w.by_chunk = parallel && w.nchunks > 1 && p->n < (size_t)threads * ROWS_PER_THREAD;
+    if (w.by_chunk && !(w.states = malloc(p->n * w.nchunks * (2 + k) * sizeof(double))))
+        return -1;
+    size_t tasks = w.by_chunk ? w.nblocks * w.nchunks : w.nblocks;
+    #pragma omp parallel if (parallel)
+    {
+        scratch s;
+        double *row = malloc(w.block * (2 + k) * sizeof(double));
+        int ok = scratch_alloc(&w, &s) == 0 && row;
+        if (!ok) {
+            #pragma omp atomic write
+            failed = 1;
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t t = 0; t < tasks; t++) {
+            if (!ok)
+                continue;
+            if (w.by_chunk)
+                task_chunk(&w, t, &s);
+            else
+                task_rows(&w, t, &s, row, lse, out);
+        }
+        scratch_free(&s);
+        free(row);
+    }
+    if (w.by_chunk && !failed)
+        finish_chunks(&w, lse, out);
+    free(w.states);
+    return failed ? -1 : 0;
+}
+
+static int check_spec(const gfd_ksum_spec *spec, size_t m, size_t d, gfd_err *err)
+{
+    if (!(spec->h > 0) || !isfinite(spec->h))
+        return gfd_fail(err, GFD_EUSAGE, "bandwidth must be a positive number, not %g", spec->h);
+    if (m == 0 || d == 0)
+        return gfd_fail(err, GFD_EDATA, "kernel sum over an empty reference set");
+    if ((size_t)(int)d != d || (size_t)(int)m != m)
+        return gfd_fail(err, GFD_ENOMEM, "kernel sum: %zu x %zu is too large", m, d);
+    return 0;
+}
+
+int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
+             const double *V, size_t k, const gfd_ksum_spec *spec,
+             double *lse, double *out, gfd_err *err)
+{
+    if (check_spec(spec, m, d, err) < 0)
+        return -1;
+    double h = spec->h;
+    plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .bias = spec->bias,
+              .kernel = spec->kernel, .self = spec->self, .diag = spec->diag, .floor = spec->floor,
+              .coef = spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
+                    : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h)};
+    int rc = plan_layout(&p, R, V, err);
+    if (rc == 0 && n > 0 && run(&p, lse, out) < 0)
+        rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
+    plan_free(&p);
+    return rc;
+}

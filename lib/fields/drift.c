@@ -1,0 +1,331 @@
+/* Deng et al.'s drift field (MATH §3.4) as drift_loss.py computes it, in streaming
+ * passes of the kernel-sum engine: no N x (N+M) matrix is ever formed.
+ *
+ * With logits L_it over targets t in [X, Y], row lse r_i and column lse c_t (over the
+ * particles), A_it = w_t max(exp(L_it - r_i/2 - c_t/2), sqrt(floor)). Per temperature:
+ * - X block: one pass gives r over X and, since L is symmetric there, c over X;
+ * - Y block: a pass X vs Y gives r over Y, a pass Y vs X gives c over Y;
+ * - two floored passes (bias -c_t/2, per-particle floor r_i/2 + log sqrt(floor), values
+ *   [w_t, w_t t]) give the masses S_n, S_p and maps T_n, T_p of each block, and
+ *   F = S_n S_p (T_p - T_n) (the rowsum(c_neg + c_pos) x term of §3.4 vanishes).
+ * Owns the distance scale too (a plain O(N (N+M)) sum, not a kernel sum).
+ * On the sphere (MATH §4) the distance is the cosine distance D = 1 - x.t = |x - t|^2/2
+ * of unit rows: the laplace logits -D/(R div) are then the vMF kernel's x.t/(R div) up
+ * to one constant, which cancels in every row and column softmax, in the floor (shifted
+ * alike) and in the self-mask (diag -100/R as before). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields/field_impl.h"
+
+enum { O_TEMPS, O_FLOOR, O_KERNEL, O_NORMALIZE, O_NO_MASK, O_NO_RMS, O_NO_SCALE };
+
+const gfd_option drift_options[] = {
+    {.name = "temps", .type = GFD_OPT_REALS, .arg = "T,...", .help = "temperatures R, summed",
+     .lo = 0, .lo_open = 1, .hi = HUGE_VAL, .text = "0.02,0.05,0.2"},
+    {.name = "floor", .type = GFD_OPT_REAL, .arg = "F", .help = "floor under the softmax product",
+     .def = 1e-6, .lo = 0, .hi = 1},
+    {.name = "kernel", .type = GFD_OPT_CHOICE, .arg = "K", .help = "exp(-D/R) or exp(-D^2/(2R^2))",
+     .text = "laplace|gauss"},
+    {.name = "normalize", .type = GFD_OPT_CHOICE, .arg = "N",
+     .help = "joint softmaxes over [X, Y], or separate ones (m_p - m_q)", .text = "both|sep"},
+    {.name = "no-mask", .type = GFD_OPT_FLAG, .help = "no +100 on the self distance"},
+    {.name = "no-rms", .type = GFD_OPT_FLAG, .help = "no per-temperature RMS normalisation"},
+    {.name = "no-scale", .type = GFD_OPT_FLAG, .help = "no division by the mean distance"},
+    {.name = NULL},
+};
+
+/* The options read (MATH §3.4). */
+typedef struct {
+    double temps[GFD_OPT_MAX_VALUES];
+    int ntemps;
+    double floor;
+    gfd_kernel kernel;      /* laplace or gauss */
+    int sep, no_mask, no_rms, no_scale;
+} drift_opts;
+
+#define MASK 100.0         /* MATH §3.4: added to the normalised self distance */
+#define SCALE_MIN 1e-3     /* MATH §3.4: floors of the scale and s_in */
+#define RMS_MIN 1e-8       /* MATH §3.4: floor of mean(F^2) */
+#define DIST_TILE 512      /* targets per tile of the scale sum */
+
+/* What every temperature shares. */
+typedef struct {
+    const gfd_cloud *X, *Y;
+    const drift_opts *o;
+    const gfd_geometry *g; /* the distance D and its kernel */
+    size_t n, m, d;
+    double *wx, *wy;       /* column weights, mean 1 in each set (all ones when unweighted) */
+    double dist_div, s_in; /* distances are divided by dist_div, coordinates by s_in */
+} drift_ctx;
+
+/* Row weights normalised to mean 1, so unweighted clouds get drift_loss.py's ones. */
+static double *mean_one_weights(const gfd_cloud *c, gfd_err *err)
+{
+    double *w = gfd_alloc(c->n, sizeof *w, "drift weights", err);
+    if (!w || gfd_cloud_logweights(c, w, err) < 0) {
+        free(w);
+        return NULL;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        w[i] = exp(w[i]) * (double)c->n;
+    return w;
+}
+
+/* sum_t w_t D(q, t) over the targets T held as columns (d x M), D the geometry's kernel
+ * distance of |q - t|^2: tiles of squared distances built one coordinate at a time, so the
+ * loops over targets vectorise. */
+static double weighted_distance_sum(const gfd_geometry *g, const double *q, const double *Tt,
+                                    const double *w, size_t m, size_t d)
+{
+    double s = 0, d2[DIST_TILE];
+    for (size_t t0 = 0; t0 < m; t0 += DIST_TILE) {
+        size_t len = m - t0 < DIST_TILE ? m - t0 : DIST_TILE;
+        for (size_t t = 0; t < len; t++)
+            d2[t] = 0;
+        for (size_t c = 0; c < d; c++) {
+            const double qc = q[c], *col = Tt + c * m + t0;
+            #pragma omp simd
+            for (size_t t = 0; t < len; t++)
+                d2[t] += (qc - col[t]) * (qc - col[t]);
+        }
+        g->kernel_dists(d2, len);
+        #pragma omp simd reduction(+:s)
+        for (size_t t = 0; t < len; t++)
+            s += w[t0 + t] * d2[t];
+    }
+    return s;
+}
+
+/* The rows of a cloud as columns (d x n). */
+static double *columns(const gfd_cloud *c, gfd_err *err)
+{
+    double *t = gfd_alloc(c->n, c->d * sizeof *t, "drift columns", err);
+    for (size_t i = 0; t && i < c->n; i++)
+        for (size_t k = 0; k < c->d; k++)
+            t[k * c->n + i] = c->x[i * c->d + k];
+    return t;
+}
+
+/* MATH §3.4: scale = mean over all (i, t) of w_t D(x_i, t), over the mean weight.
+ * Rows in parallel, each summed in a fixed order, then added in row order. */
+static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d;
+    double *row = gfd_alloc(n, sizeof *row, "drift scale", err);
+    double *xt = row ? columns(cx->X, err) : NULL, *yt = xt ? columns(cx->Y, err) : NULL;
+    if (yt) {
+        #pragma omp parallel for schedule(dynamic, 16)
+        for (size_t i = 0; i < n; i++)
+            row[i] = weighted_distance_sum(cx->g, cx->X->x + i * d, xt, cx->wx, n, d)
+                   + weighted_distance_sum(cx->g, cx->X->x + i * d, yt, cx->wy, m, d);
+        double s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += row[i];
+        *scale = s / ((double)n * (double)(n + m));  /* the weights have mean 1: sum n + m */
+    }
+    free(row), free(xt), free(yt);
+    return yt ? 0 : -1;
+}
+
+/* Engine spec of temperature R: logits -D_norm/R (laplace) or -D_norm^2/(2R^2) (gauss),
+ * D_norm = D / dist_div (the geometry's kernel of tau = R dist_div); the self pair gets the
+ * logit of D_norm = 100 (the self-mask). */
+static gfd_ksum_spec temp_spec(const drift_ctx *cx, double R)
+{
+    gfd_ksum_spec sp;
+    int gauss = cx->o->kernel == GFD_KERNEL_GAUSS;
+    cx->g->dist_kernel(cx->o->kernel, cx->dist_div * R, &sp, NULL);  /* checked at init */
+    sp.diag = cx->o->no_mask ? 0 : gauss ? -MASK * MASK / (2 * R * R) : -MASK / R;
+    return sp;
+}
+
+/* Values [w_t, w_t t] (M x (d+1)) of a floored pass. */
+static double *weighted_values(const gfd_cloud *T, const double *w, gfd_err *err)
+{
+    const size_t m = T->n, d = T->d;
+    double *v = gfd_alloc(m, (d + 1) * sizeof *v, "drift values", err);
+    for (size_t t = 0; v && t < m; t++) {
+        v[t * (d + 1)] = w[t];
+        for (size_t c = 0; c < d; c++)
+            v[t * (d + 1) + 1 + c] = w[t] * T->x[t * d + c];
+    }
+    return v;
+}
+
+/* Scratch of mode "both", carved from one allocation: N doubles each (lxx, lxy, r, fl, bx,
+ * ln, lp), M each (cy, by), N x (d+1) each (outn, outp); values vx, vy of each set. */
+typedef struct {
+    double *lxx, *lxy, *r, *fl, *bx, *ln, *lp, *cy, *by, *outn, *outp, *vx, *vy;
+} both_buf;
+
+static double *both_alloc(const drift_ctx *cx, both_buf *b, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, k = cx->d + 1;
+    double *p = gfd_alloc(7 * n + 2 * m + 2 * n * k, sizeof *p, "drift scratch", err), *q = p;
+    if (!p)
+        return NULL;
+    double **slot[] = {&b->lxx, &b->lxy, &b->r, &b->fl, &b->bx, &b->ln, &b->lp, &b->cy, &b->by,
+                       &b->outn, &b->outp};
+    size_t len[] = {n, n, n, n, n, n, n, m, m, n * k, n * k};
+    for (size_t e = 0; e < sizeof len / sizeof *len; e++)
+        *slot[e] = q, q += len[e];
+    return p;
+}
+
+/* MATH §3.4, normalize both: F_R (scaled coordinates, N x d) for temperature R. */
+static int drift_both(const drift_ctx *cx, double R, both_buf *b, double *F, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
+    const double *X = cx->X->x, *Y = cx->Y->x;
+    gfd_ksum_spec sx = temp_spec(cx, R), sy = sx;
+    sx.self = 1;
+    if (gfd_ksum(X, n, X, n, d, NULL, 0, &sx, b->lxx, NULL, err) < 0 ||
+        gfd_ksum(X, n, Y, m, d, NULL, 0, &sy, b->lxy, NULL, err) < 0 ||
+        gfd_ksum(Y, m, X, n, d, NULL, 0, &sy, b->cy, NULL, err) < 0)
+        return -1;
+    double log_s = 0.5 * log(cx->o->floor);  /* sqrt(max(p, floor)) = max(sqrt p, sqrt floor) */
+    for (size_t i = 0; i < n; i++) {
+        double hi = fmax(b->lxx[i], b->lxy[i]), lo = fmin(b->lxx[i], b->lxy[i]);
+        b->r[i] = hi + log1p(exp(lo - hi));  /* row lse over [X, Y] */
+        b->fl[i] = log_s + 0.5 * b->r[i];
+        b->bx[i] = -0.5 * b->lxx[i];         /* column lse of X columns = row lse of X block */
+    }
+    for (size_t j = 0; j < m; j++)
+        b->by[j] = -0.5 * b->cy[j];
+    sx.bias = b->bx, sy.bias = b->by;
+    sx.floor = sy.floor = b->fl;
+    if (gfd_ksum(X, n, X, n, d, b->vx, k, &sx, b->ln, b->outn, err) < 0 ||
+        gfd_ksum(X, n, Y, m, d, b->vy, k, &sy, b->lp, b->outp, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const double *on = b->outn + i * k, *op = b->outp + i * k;
+        /* S = sum_t A_it = exp(lse - r/2) * (softmax-weighted mean of w_t) */
+        double sn = exp(b->ln[i] - 0.5 * b->r[i]) * on[0], sp = exp(b->lp[i] - 0.5 * b->r[i]) * op[0];
+        for (size_t c = 0; c < d; c++) {
+            double tn = on[0] > 0 ? on[1 + c] / on[0] : 0, tp = op[0] > 0 ? op[1 + c] / op[0] : 0;
+            F[i * d + c] = sn * sp * (tp - tn) / cx->s_in;  /* MATH §3.4: c_neg X_s + c_pos Y_s - ... */
+        }
+    }
+    return 0;
+}
+
+/* MATH §3.4, normalize sep: F_R = m_p - m_q (scaled coordinates). */
+static int drift_sep(const drift_ctx *cx, double R, const double *logwx, const double *logwy,
+                     double *mp, double *mq, double *lse, double *F, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d;
+    gfd_ksum_spec sx = temp_spec(cx, R), sy = sx;
+    sx.self = 1;
+    sx.bias = logwx, sy.bias = logwy;
+    if (gfd_ksum(cx->X->x, n, cx->Y->x, m, d, cx->Y->x, d, &sy, lse, mp, err) < 0 ||
+        gfd_ksum(cx->X->x, n, cx->X->x, n, d, cx->X->x, d, &sx, lse, mq, err) < 0)
+        return -1;
+    for (size_t e = 0; e < n * d; e++)
+        F[e] = (mp[e] - mq[e]) / cx->s_in;
+    return 0;
+}
+
+/* V += s_in F_R / sqrt(max(mean(F_R^2), 1e-8)) (MATH §3.4), or s_in F_R with --no-rms. */
+static void add_temperature(const drift_ctx *cx, const double *F, double *V)
+{
+    const size_t nd = cx->n * cx->d;
+    double ss = 0;
+    for (size_t e = 0; e < nd; e++)
+        ss += F[e] * F[e];
+    double div = cx->o->no_rms ? 1 : sqrt(fmax(ss / (double)nd, RMS_MIN));
+    for (size_t e = 0; e < nd; e++)
+        V[e] += cx->s_in * (F[e] / div);
+}
+
+static int drift_init(field_part *p, const gfd_settings *s, gfd_err *err)
+{
+    drift_opts *o = gfd_alloc(1, sizeof *o, "drift field", err);
+    if (!o)
+        return -1;
+    o->ntemps = gfd_option_reals(s, &drift_options[O_TEMPS], o->temps);
+    o->floor = gfd_option_real(s, &drift_options[O_FLOOR]);
+    o->kernel = gfd_option_choice(s, &drift_options[O_KERNEL]) ? GFD_KERNEL_GAUSS : GFD_KERNEL_LAPLACE;
+    o->sep = gfd_option_choice(s, &drift_options[O_NORMALIZE]);
+    o->no_mask = gfd_option_flag(s, &drift_options[O_NO_MASK]);
+    o->no_rms = gfd_option_flag(s, &drift_options[O_NO_RMS]);
+    o->no_scale = gfd_option_flag(s, &drift_options[O_NO_SCALE]);
+    p->state = o;
+    gfd_ksum_spec unused;
+    if (p->geom->dist_kernel(o->kernel, 1, &unused, err) < 0)
+        return gfd_err_prefix(err, "drift");
+    return 0;
+}
+
+/* Coordinates and distances divisors (MATH §3.4); 1 and 1 with --no-scale. */
+static int drift_setup(drift_ctx *cx, gfd_err *err)
+{
+    cx->wx = mean_one_weights(cx->X, err);
+    cx->wy = cx->wx ? mean_one_weights(cx->Y, err) : NULL;
+    if (!cx->wy)
+        return -1;
+    cx->dist_div = cx->s_in = 1;
+    if (cx->o->no_scale)
+        return 0;
+    double scale;
+    if (drift_scale(cx, &scale, err) < 0)
+        return -1;
+    cx->s_in = fmax(scale / sqrt((double)cx->d), SCALE_MIN);
+    cx->dist_div = fmax(scale, SCALE_MIN);
+    return 0;
+}
+
+static int drift_temps_both(const drift_ctx *cx, double *F, double *V, gfd_err *err)
+{
+    both_buf b;
+    double *scratch = both_alloc(cx, &b, err);
+    b.vx = scratch ? weighted_values(cx->X, cx->wx, err) : NULL;
+    b.vy = b.vx ? weighted_values(cx->Y, cx->wy, err) : NULL;
+    int rc = b.vy ? 0 : -1;
+    for (int t = 0; rc == 0 && t < cx->o->ntemps; t++) {
+        rc = drift_both(cx, cx->o->temps[t], &b, F, err);
+        if (rc == 0)
+            add_temperature(cx, F, V);
+    }
+    free(scratch), free(b.vx), free(b.vy);
+    return rc;
+}
+
+static int drift_temps_sep(const drift_ctx *cx, double *F, double *V, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d;
+    double *lwx = gfd_alloc(n, sizeof(double), "drift scratch", err);
+    double *lwy = gfd_alloc(m, sizeof(double), "drift scratch", err);
+    double *lse = gfd_alloc(n, sizeof(double), "drift scratch", err);
+    double *mp = gfd_alloc(n, d * sizeof(double), "drift scratch", err);
+    double *mq = gfd_alloc(n, d * sizeof(double), "drift scratch", err);
+    int rc = lwx && lwy && lse && mp && mq ? 0 : -1;
+    if (rc == 0)
+        rc = gfd_cloud_logweights(cx->X, lwx, err) < 0 || gfd_cloud_logweights(cx->Y, lwy, err) < 0 ? -1 : 0;
+    for (int t = 0; rc == 0 && t < cx->o->ntemps; t++) {
+        rc = drift_sep(cx, cx->o->temps[t], lwx, lwy, mp, mq, lse, F, err);
+        if (rc == 0)
+            add_temperature(cx, F, V);
+    }
+    free(lwx), free(lwy), free(lse), free(mp), free(mq);
+    return rc;
+}
+
+/* X: N x d, Y: M x d, V: N x d. MATH §3.4: V = s_in sum_R F_R / rms(F_R). */
+static int drift_compute(field_part *p, const field_call *c, double *V, gfd_err *err)
+{
+    const drift_opts *o = p->state;
+    const gfd_cloud *X = c->X, *Y = c->Y;
+    drift_ctx cx = {.X = X, .Y = Y, .o = o, .g = p->geom, .n = X->n, .m = Y->n, .d = X->d};
+    double *F = gfd_alloc(cx.n, cx.d * sizeof *F, "drift force", err);
+    int rc = F ? drift_setup(&cx, err) : -1;
+    if (rc == 0) {
+        memset(V, 0, cx.n * cx.d * sizeof *V);
+        rc = o->sep ? drift_temps_sep(&cx, F, V, err) : drift_temps_both(&cx, F, V, err);
+    }
+    free(F), free(cx.wx), free(cx.wy);
+    return rc;
+}
+
+const gfd_field_ops drift_ops = {.init = drift_init, .compute = drift_compute};

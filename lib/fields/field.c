@@ -1,0 +1,385 @@
+/* The field table, field specs ("rkl:0.5,chi2:0.5"), the run's field (its parts and their
+ * states) and the weighted mixture of MATH §3.8, and the per-particle random streams. The
+ * fields themselves live in the other files of lib/fields/, one family per file. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/names.h"
+#include "core/numfmt.h"
+#include "fields/field_impl.h"
+
+#define SCORE GFD_UNITS_SCORE
+#define DISPL GFD_UNITS_DISPLACEMENT
+#define BW GFD_FIELD_BANDWIDTH
+#define SPH GFD_FIELD_SPHERE
+#define SELF GFD_FIELD_SELF_KDE
+#define RAND GFD_FIELD_STOCHASTIC
+
+static const gfd_field_def table[] = {
+    {"kl", "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)",
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+    {"rkl", "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes",
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+    {"chi2", "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions",
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+    {"alpha", "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)",
+     "A", SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+    {"js", "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)",
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+    {"kl-smoothed", "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)",
+     NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops},
+    {"mmd", "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)",
+     NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops},
+    {"drift", "Deng et al.'s drift as in drift_loss.py (MATH 3.4)",
+     NULL, DISPL, SPH | SELF, drift_options, &drift_ops},
+    {"sinkhorn", "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)",
+     NULL, DISPL, BW | SPH | SELF, sinkhorn_options, &sinkhorn_ops},
+    {"sinkhorn-proxy", "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)",
+     NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops},
+    {"sliced", "sliced Wasserstein flow over --projections lines (MATH 3.7; great circles on the sphere)",
+     NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops},
+    {NULL, NULL, NULL, SCORE, 0, NULL, NULL},
+};
+
+const gfd_field_def *gfd_field_table(void) { return table; }
+
+const gfd_option *gfd_field_option(const char *name)
+{
+    for (const gfd_field_def *f = table; f->name; f++)
+        for (const gfd_option *o = f->options; o->name; o++)
+            if (!strcmp(o->name, name))
+                return o;
+    return NULL;
+}
+
+int gfd_field_setting(gfd_settings *s, const char *name, const char *value, gfd_err *err)
+{
+    const gfd_option *o = gfd_field_option(name);
+    if (!o)
+        return gfd_fail(err, GFD_EUSAGE, "no field has an option --%s", name);
+    return gfd_settings_set(s, o, value, err);
+}
+
+void gfd_field_rng(gfd_rng *r, uint64_t seed, uint64_t step, int purpose, uint64_t i)
+{
+    gfd_rng_split(r, seed, step * 16 + (uint64_t)purpose);
+    gfd_rng_split(r, gfd_rng_u64(r), i);
+}
+
+/* ---- specs ---- */
+
+static const gfd_field_def *find(const char *name, size_t len)
+{
+    for (const gfd_field_def *f = table; f->name; f++)
+        if (strlen(f->name) == len && !strncmp(f->name, name, len))
+            return f;
+    return NULL;
+}
+
+/* A number of a term: the whole of [s, s + len) must parse, finite. */
+static int term_number(const char *s, size_t len, double *v)
+{
+    char buf[64], *end;
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    errno = 0;
+    *v = gfd_strtod(buf, &end);
+    return *end || errno || !isfinite(*v) ? -1 : 0;
+}
+
+static int unknown_field(const char *name, size_t len, gfd_err *err)
+{
+    char list[256];
+    gfd_join_names(list, sizeof list, table, sizeof *table);
+    return gfd_fail(err, GFD_EUSAGE, "unknown field '%.*s' (fields: %s)", (int)len, name, list);
+}
+
+/* One term "NAME[:PARAM][:WEIGHT]" of length len. */
+static int parse_term(const char *s, size_t len, gfd_field_term *t, gfd_err *err)
+{
+    const char *colon = memchr(s, ':', len);
+    size_t nlen = colon ? (size_t)(colon - s) : len;
+    if (!(t->def = find(s, nlen)))
+        return unknown_field(s, nlen, err);
+    const char *rest = colon ? colon + 1 : s + len, *end = s + len;
+    t->param = 0;
+    t->weight = 1;
+    if (t->def->param) {
+        const char *c2 = memchr(rest, ':', (size_t)(end - rest));
+        const char *pend = c2 ? c2 : end;
+        if (!colon || term_number(rest, (size_t)(pend - rest), &t->param) < 0)
+            return gfd_fail(err, GFD_EUSAGE, "field '%.*s' needs a number: %s:%s[:WEIGHT]",
+                            (int)len, s, t->def->name, t->def->param);
+        rest = c2 ? c2 + 1 : end;
+        colon = c2;
+    }
+    if (colon && (term_number(rest, (size_t)(end - rest), &t->weight) < 0 || t->weight < 0))
+        return gfd_fail(err, GFD_EUSAGE, "field '%.*s': the weight must be a number >= 0",
+                        (int)len, s);
+    return 0;
+}
+
+int gfd_field_parse(const char *text, gfd_field_spec *spec, gfd_err *err)
+{
+    spec->nterms = 0;
+    int positive = 0;
+    for (const char *s = text;; s++) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (len == 0)
+            return gfd_fail(err, GFD_EUSAGE, "field '%s': empty term", text);
+        if (spec->nterms == GFD_MAX_TERMS)
+            return gfd_fail(err, GFD_EUSAGE, "field '%s': more than %d terms", text, GFD_MAX_TERMS);
+        gfd_field_term *t = &spec->terms[spec->nterms++];
+        if (parse_term(s, len, t, err) < 0)
+            return -1;
+        positive |= t->weight > 0;
+        if (!comma)
+            break;
+        s = comma;
+    }
+    if (!positive)
+        return gfd_fail(err, GFD_EUSAGE, "field '%s': every weight is zero", text);
+    return 0;
+}
+
+gfd_units gfd_field_spec_units(const gfd_field_spec *spec)
+{
+    for (int t = 0; t < spec->nterms; t++)
+        if (spec->terms[t].def->units == GFD_UNITS_SCORE)
+            return GFD_UNITS_SCORE;  /* MATH §1: a mixture across the families counts as score */
+    return GFD_UNITS_DISPLACEMENT;
+}
+
+static const gfd_option *term_option(const gfd_field_spec *spec, const char *name)
+{
+    for (int t = 0; t < spec->nterms; t++)
+        for (const gfd_option *o = spec->terms[t].def->options; o->name; o++)
+            if (!strcmp(o->name, name))
+                return o;
+    return NULL;
+}
+
+const char *gfd_field_spec_ignores(const gfd_field_spec *spec, const gfd_settings *s)
+{
+    for (int k = 0; s && k < s->n; k++)
+        if (!term_option(spec, s->s[k].name))
+            return s->s[k].name;
+    return NULL;
+}
+
+/* ---- the run's field ---- */
+
+struct gfd_field {
+    gfd_field_spec spec;
+    const gfd_geometry *geom;
+    field_part parts[GFD_MAX_TERMS];
+    int nparts;
+    double *scratch;       /* N x d for mixtures of several parts */
+    size_t scratch_len;
+};
+
+/* Checks the spec and the options given against the geometry: a field or an option that
+ * the sphere does not have is a usage error naming it. */
+static int check_geometry(const gfd_field_spec *spec, const gfd_settings *s,
+                          const gfd_geometry *g, gfd_err *err)
+{
+    if (!g->field_needs)
+        return 0;
+    char list[256] = "";
+    for (const gfd_field_def *f = table; f->name; f++)
+        if (f->flags & g->field_needs)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? ", " : "", f->name);
+    for (int t = 0; t < spec->nterms; t++)
+        if (!(spec->terms[t].def->flags & g->field_needs))
+            return gfd_fail(err, GFD_EUSAGE, "field '%s' is not available on the %s (there: %s)",
+                            spec->terms[t].def->name, g->name, list);
+    for (int k = 0; s && k < s->n; k++) {
+        const gfd_option *o = term_option(spec, s->s[k].name);
+        if (o && (o->flags & GFD_OPT_FLAT_ONLY))
+            return gfd_fail(err, GFD_EUSAGE, "--%s is not available on the %s", o->name, g->name);
+    }
+    return 0;
+}
+
+/* Groups the terms into parts: each term its own, but the terms of shared ops in one. */
+static void make_parts(gfd_field *f)
+{
+    for (int t = 0; t < f->spec.nterms; t++) {
+        const gfd_field_def *def = f->spec.terms[t].def;
+        field_part *part = NULL;
+        for (int p = 0; def->ops->shared && p < f->nparts && !part; p++)
+            if (f->parts[p].def->ops == def->ops)
+                part = &f->parts[p];
+        if (!part) {
+            part = &f->parts[f->nparts++];
+            *part = (field_part){.def = def, .geom = f->geom,
+                                 .uses_h = !!(def->flags & GFD_FIELD_BANDWIDTH)};
+        }
+        part->spec_index[part->nterms] = t;
+        part->terms[part->nterms++] = f->spec.terms[t];
+    }
+}
+
+gfd_field *gfd_field_new(const gfd_field_spec *spec, const gfd_settings *s,
+                         const gfd_geometry *geometry, gfd_err *err)
+{
+    if (check_geometry(spec, s, geometry, err) < 0)
+        return NULL;
+    gfd_field *f = gfd_alloc(1, sizeof *f, "field", err);
+    if (!f)
+        return NULL;
+    f->spec = *spec;
+    f->geom = geometry;
+    make_parts(f);
+    for (int p = 0; p < f->nparts; p++) {
+        field_part *part = &f->parts[p];
+        if (part->def->ops->init(part, s, err) < 0) {
+            f->nparts = p;  /* the parts before were initialised: free those */
+            gfd_field_free(f);
+            return NULL;
+        }
+    }
+    return f;
+}
+
+void gfd_field_free(gfd_field *f)
+{
+    if (!f)
+        return;
+    for (int p = 0; p < f->nparts; p++) {
+        field_part *part = &f->parts[p];
+        if (part->def->ops->free)
+            part->def->ops->free(part);
+        else
+            free(part->state);
+    }
+    free(f->scratch);
+    free(f);
+}
+
+const gfd_field_spec *gfd_field_get_spec(const gfd_field *f) { return &f->spec; }
+
+const gfd_geometry *gfd_field_geometry(const gfd_field *f) { return f->geom; }
+
+gfd_units gfd_field_units(const gfd_field *f) { return gfd_field_spec_units(&f->spec); }
+
+int gfd_field_uses_bandwidth(const gfd_field *f)
+{
+    for (int p = 0; p < f->nparts; p++)
+        for (int t = 0; t < f->parts[p].nterms; t++)
+            if (f->parts[p].uses_h && f->parts[p].terms[t].weight != 0)
+                return 1;
+    return 0;
+}
+
+void gfd_field_set_weights(gfd_field *f, const double *w)
+{
+    for (int t = 0; t < f->spec.nterms; t++)
+        f->spec.terms[t].weight = w[t];
+    for (int p = 0; p < f->nparts; p++)
+        for (int t = 0; t < f->parts[p].nterms; t++)
+            f->parts[p].terms[t].weight = w[f->parts[p].spec_index[t]];
+}
+
+static int check_inputs(const gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
+                        const gfd_field_args *a, gfd_err *err)
+{
+    if (X->d != Y->d)
+        return gfd_fail(err, GFD_EDATA, "the particles have %zu coordinates, the targets %zu", X->d, Y->d);
+    if (X->n == 0 || Y->n == 0)
+        return gfd_fail(err, GFD_EDATA, "no %s", X->n ? "targets" : "particles");
+    if (gfd_field_uses_bandwidth(f) && (!(a->h > 0) || !isfinite(a->h)))
+        return gfd_fail(err, GFD_EUSAGE, "bandwidth must be a positive number, not %g", a->h);
+    if (f->geom->check(X->x, X->n, X->d, X->d, "particles", err) < 0 ||
+        f->geom->check(Y->x, Y->n, Y->d, Y->d, "targets", err) < 0)
+        return -1;
+    return 0;
+}
+
+static int any_weight(const field_part *p)
+{
+    for (int t = 0; t < p->nterms; t++)
+        if (p->terms[t].weight != 0)
+            return 1;
+    return 0;
+}
+
+/* The weight a part's velocity is multiplied by: its term's, or 1 for shared ops. */
+static double part_weight(const field_part *p)
+{
+    return p->def->ops->shared ? 1 : p->terms[0].weight;
+}
+
+/* Several parts: V = sum of their weighted velocities, each computed into the scratch. */
+static int mixture(gfd_field *f, const field_call *c, double *V, gfd_err *err)
+{
+    const size_t nd = c->X->n * c->X->d;
+    if (f->scratch_len < nd) {
+        free(f->scratch);
+        f->scratch_len = 0;
+        if (!(f->scratch = gfd_alloc(nd, sizeof *f->scratch, "velocity term", err)))
+            return -1;
+        f->scratch_len = nd;
+    }
+    memset(V, 0, nd * sizeof *V);
+    for (int p = 0; p < f->nparts; p++) {
+        field_part *part = &f->parts[p];
+        if (!any_weight(part))
+            continue;
+        if (part->def->ops->compute(part, c, f->scratch, err) < 0)
+            return -1;
+        double w = part_weight(part);
+        for (size_t k = 0; k < nd; k++)
+            V[k] += w * f->scratch[k];
+    }
+    return 0;
+}
+
+/* MATH §3.8: v = sum_t weight_t v_t, then its tangent part (MATH §4). X: N x d, Y: M x d,
+ * V: N x d. A single part computes straight into V. */
+int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
+                       const gfd_field_args *a, double *V, gfd_err *err)
+{
+    if (check_inputs(f, X, Y, a, err) < 0)
+        return -1;
+    field_call c = {X, Y, a};
+    field_part *only = NULL;
+    int live = 0;
+    for (int p = 0; p < f->nparts; p++)
+        if (any_weight(&f->parts[p]))
+            only = &f->parts[p], live++;
+    if (live > 1 && mixture(f, &c, V, err) < 0)
+        return -1;
+    if (live == 1) {
+        if (only->def->ops->compute(only, &c, V, err) < 0)
+            return -1;
+        double w = part_weight(only);
+        for (size_t k = 0; w != 1 && k < X->n * X->d; k++)
+            V[k] *= w;
+    }
+    f->geom->tangent_rows(X->x, X->n, X->d, V);
+    return 0;
+}
+
+size_t gfd_field_report(const gfd_field *f, char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (int p = 0; p < f->nparts; p++) {
+        const field_part *part = &f->parts[p];
+        if (!part->def->ops->report || len + 2 >= cap)
+            continue;
+        if (len)
+            buf[len++] = '\n', buf[len] = '\0';
+        size_t n = part->def->ops->report(part, buf + len, cap - len);
+        len = n < cap - len ? len + n : cap - 1;
+    }
+    return len;
+}

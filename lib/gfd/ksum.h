@@ -1,0 +1,49 @@
+/* The kernel-sum engine (ARCHITECTURE.md "The one idea"). For every query row q_i
+ * and reference rows r_j with logits
+ *     l_ij = logit_kernel(q_i, r_j) + bias_j   (+ diag when i == j and self is set)
+ *     l_ij = max(l_ij, floor_i)                (when a floor is given)
+ * it computes, in one streaming pass over R,
+ *     lse_i = log sum_j exp(l_ij)              (online max-shift: nothing underflows)
+ *     out_i = sum_j softmax_j(l_i.) v_j        (v_j: rows of V, M x k, optional)
+ * Tiled over R, O(N + M) memory, OpenMP over query rows, bit-identical results for
+ * any thread count (each query row reduces over R in one fixed order). */
+#ifndef GFD_KSUM_H
+#define GFD_KSUM_H
+
+#include <stddef.h>
+#include "defs.h"
+#include "err.h"
+
+GFD_BEGIN_DECLS
+GFD_VISIBLE_BEGIN
+
+typedef enum {
+    GFD_KERNEL_GAUSS,    /* l = -|q - r|^2 / (2 h^2)   (MATH §2.1) */
+    GFD_KERNEL_LAPLACE,  /* l = -|q - r| / h           (MATH §2.4, h = tau) */
+    GFD_KERNEL_VMF,      /* l = q.r / h^2              (MATH §4, kappa = 1/h^2) */
+} gfd_kernel;
+
+typedef struct {
+    gfd_kernel kernel;
+    double h;            /* bandwidth (gauss), temperature (laplace), 1/sqrt(kappa) (vmf) */
+    const double *bias;  /* M additive logit terms (log-weights, dual potentials), or NULL */
+    int self;            /* Q and R are the same rows: pair (i, i) gets `diag` added */
+    double diag;         /* -INFINITY drops the self pair (leave-one-out) */
+    const double *floor; /* N per-query lower bounds on the logits (drift's floor), or NULL */
+} gfd_ksum_spec;
+
+/* Q: N x d, R: M x d, V: M x k (NULL when k == 0), lse: N, out: N x k (NULL when k == 0).
+ * A query whose logits are all -inf gets lse = -inf and out = 0. */
+int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
+             const double *V, size_t k, const gfd_ksum_spec *spec,
+             double *lse, double *out, gfd_err *err);
+
+/* The per-row state of the reduction and its merge: (max, sum of exp(l - max), sums of
+ * exp(l - max) v). Tiles, threads and (later) shards of R all reduce through this. */
+void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
+                   double max2, double sum2, const double *acc2);
+
+GFD_VISIBLE_END
+GFD_END_DECLS
+
+#endif

@@ -1,0 +1,151 @@
+/* The kernel two-sample statistics of MATH §5: unbiased MMD^2 with a Gaussian kernel (its
+ * sums are passes of the kernel-sum engine; on the sphere, MATH §4, the same Gaussian of
+ * the chord, exp(-|x - y|^2 / (2 h^2)) = exp(kappa (x.y - 1)), kappa = 1/h^2, free of
+ * overflow for any kappa) and the energy distance (sums of geodesic distances, O(1) memory
+ * per row). Both are U-statistics: self pairs left out. The reference's own sums, kyy and
+ * eyy, are computed once when the metric is prepared. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gfd/ksum.h"
+#include "metrics/metric_impl.h"
+
+enum { O_MMD_BW };
+
+const gfd_option mmd_metric_options[] = {
+    {.name = "mmd-bw", .type = GFD_OPT_REALS, .arg = "LIST",
+     .help = "MMD kernel bandwidths, the kernel the mean of their Gaussians",
+     .lo = 1e-300, .hi = 1e300, .text = "median"},
+    {.name = NULL},
+};
+
+/* (1 / (n m)) sum_i sum_j exp(-|q_i - r_j|^2 / (2 h^2)), the pairs i == j left out when
+ * self (then divided by n (n - 1)). Q: N x d, R: M x d. */
+static int mean_gauss(const double *Q, size_t n, const double *R, size_t m, size_t d, double h,
+                      int self, double *mean, gfd_err *err)
+{
+    double *lse = gfd_alloc(n, sizeof *lse, "mmd row sums", err);
+    if (!lse)
+        return -1;
+    gfd_ksum_spec spec = {.kernel = GFD_KERNEL_GAUSS, .h = h, .self = self, .diag = -INFINITY};
+    int rc = gfd_ksum(Q, n, R, m, d, NULL, 0, &spec, lse, NULL, err);
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += exp(lse[i]);
+    free(lse);
+    *mean = s / ((double)n * (double)(self ? m - 1 : m));
+    return rc;
+}
+
+static int two_points(size_t n, size_t m, gfd_err *err)
+{
+    if (n < 2 || m < 2)
+        return gfd_fail(err, GFD_EDATA, "the U-statistic needs at least 2 points in each set");
+    return 0;
+}
+
+typedef struct {
+    double bw[GFD_OPT_MAX_VALUES], kyy[GFD_OPT_MAX_VALUES];
+    int nbw, median;   /* median: bw[0] is the median distance of R (MATH §5) */
+} mmd_state;
+
+static int mmd_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
+{
+    const gfd_cloud *R = p->R;
+    mmd_state *st = gfd_alloc(1, sizeof *st, "mmd", err);
+    if (!(p->state = st) || two_points(R->n, R->n, err) < 0)
+        return -1;
+    if (gfd_settings_get(s->settings, mmd_metric_options[O_MMD_BW].name)) {
+        st->nbw = gfd_option_reals(s->settings, &mmd_metric_options[O_MMD_BW], st->bw);
+    } else {
+        double med;
+        if (gfd_bw_median_sqdist(R, s->seed, &med, err) < 0)
+            return -1;
+        if (!(med > 0))
+            return gfd_fail(err, GFD_EDATA, "the median distance of the reference is 0: give --mmd-bw");
+        st->bw[0] = p->geom->chord_dist(sqrt(med));  /* MATH §4: the geodesic of the median chord */
+        st->nbw = st->median = 1;
+    }
+    for (int b = 0; b < st->nbw; b++)
+        if (mean_gauss(R->x, R->n, R->x, R->n, R->d, st->bw[b], 1, &st->kyy[b], err) < 0)
+            return -1;
+    return 0;
+}
+
+static int mmd_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
+{
+    const mmd_state *st = p->state;
+    const gfd_cloud *R = p->R;
+    if (two_points(S->n, R->n, err) < 0)
+        return -1;
+    double total = 0;
+    for (int b = 0; b < st->nbw; b++) {
+        double kxx, kxy;
+        if (mean_gauss(S->x, S->n, S->x, S->n, S->d, st->bw[b], 1, &kxx, err) < 0 ||
+            mean_gauss(S->x, S->n, R->x, R->n, S->d, st->bw[b], 0, &kxy, err) < 0)
+            return -1;
+        total += kxx + st->kyy[b] - 2 * kxy;  /* MATH §5: unbiased MMD^2 U-statistic */
+    }
+    values[0] = total / st->nbw;  /* kernel: the mean of the Gaussians of each bandwidth */
+    return 0;
+}
+
+static size_t mmd_report(const metric_part *p, char *buf, size_t cap)
+{
+    const mmd_state *st = p->state;
+    int n = snprintf(buf, cap, "mmd: bandwidth %.6g%s", st->bw[0],
+                     st->median ? " (the median distance of the reference)"
+                     : st->nbw > 1 ? " and more" : "");
+    return n < 0 ? 0 : (size_t)n;
+}
+
+const gfd_metric_ops mmd_metric_ops = {.init = mmd_init, .compute = mmd_compute, .report = mmd_report};
+
+/* (1 / (n m)) sum_i sum_j D(q_i, r_j) for the geometry's geodesic distance D (i == j left
+ * out when self, divided by n (n - 1)). Rows in parallel, each summed in order, then the
+ * row sums in order: any -j, same bytes. Q: N x d, R: M x d. */
+static int mean_distance(const gfd_geometry *g, const double *Q, size_t n, const double *R,
+                         size_t m, size_t d, int self, double *mean, gfd_err *err)
+{
+    double *row = gfd_alloc(n, sizeof *row, "energy row sums", err);
+    if (!row)
+        return -1;
+    #pragma omp parallel for schedule(dynamic, 16)
+    for (size_t i = 0; i < n; i++) {
+        double s = 0;
+        for (size_t j = 0; j < m; j++)
+            s += g->dist(Q + i * d, R + j * d, d);  /* the self pair adds 0 */
+        row[i] = s;
+    }
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += row[i];
+    free(row);
+    *mean = s / ((double)n * (double)(self ? m - 1 : m));
+    return 0;
+}
+
+static int energy_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
+{
+    (void)s;
+    const gfd_cloud *R = p->R;
+    double *eyy = gfd_alloc(1, sizeof *eyy, "energy", err);
+    if (!(p->state = eyy) || two_points(R->n, R->n, err) < 0)
+        return -1;
+    return mean_distance(p->geom, R->x, R->n, R->x, R->n, R->d, 1, eyy, err);
+}
+
+static int energy_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
+{
+    const gfd_cloud *R = p->R;
+    double exx, exy;
+    if (two_points(S->n, R->n, err) < 0 ||
+        mean_distance(p->geom, S->x, S->n, S->x, S->n, S->d, 1, &exx, err) < 0 ||
+        mean_distance(p->geom, S->x, S->n, R->x, R->n, S->d, 0, &exy, err) < 0)
+        return -1;
+    values[0] = 2 * exy - exx - *(const double *)p->state;  /* MATH §5: 2E|X-Y| - E|X-X'| - E|Y-Y'| */
+    return 0;
+}
+
+const gfd_metric_ops energy_metric_ops = {.init = energy_init, .compute = energy_compute};

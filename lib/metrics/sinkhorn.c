@@ -1,0 +1,85 @@
+/* The debiased Sinkhorn divergence (MATH §5):
+ *     S_eps = OT_eps(a, b) - (OT_eps(a, a) + OT_eps(b, b)) / 2,
+ *     OT_eps(a, b) = min_P <P, C> + eps KL(P | a x b),  C_ij = |x_i - y_j|^2,
+ * with uniform weights (Feydy et al., AISTATS 2019; POT's cost ot.dist, whose Gibbs kernel
+ * is exp(-C / eps)), each OT_eps the dual value of the one Sinkhorn solver (ot/sinkhorn.c,
+ * whose cost is C/2: OT_eps(C) = 2 OT_{eps/2}(C/2)). eps is reached by halving from the
+ * squared diameter, then over-relaxed updates run at eps until the L1 marginal error is
+ * below tol. OT(b, b) of the reference is computed once, when the metric is prepared. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "metrics/metric_impl.h"
+#include "ot/ot.h"
+
+/* Over-relaxation of the updates at the final eps (Thibault et al. 2017, "Overrelaxed
+ * Sinkhorn-Knopp"): the same fixed point, reached in fewer passes when clusters exchange
+ * mass slowly (measured: 8gaussians vs a flowed copy, N = M = 4000, 15.2 s -> 3.6 s; eps
+ * 0.01 on 500 points converges within the 10^4 updates). */
+#define OVERRELAX 1.8
+#define MAX_ITERS 10000
+#define TOL 1e-6
+
+enum { O_EPS };
+
+const gfd_option sinkhorn_metric_options[] = {
+    {.name = "eps", .type = GFD_OPT_REAL, .arg = "EPS", .help = "sinkhorn's entropic eps of C = |x - y|^2",
+     .def = 0, .lo = 1e-300, .hi = 1e300, .text = "2 h^2"},
+    {.name = NULL},
+};
+
+typedef struct {
+    double eps, h;   /* eps of C; h: the -b bandwidth when eps was not given, else 0 */
+    double ot_bb;    /* OT_eps(b, b) of the reference */
+} sinkhorn_state;
+
+/* OT_eps(A, B) for the cost |x - y|^2 (A == B: the symmetric solve). */
+static int ot_value(const gfd_cloud *A, const gfd_cloud *B, double eps, double *ot, gfd_err *err)
+{
+    gfd_sinkhorn_opts o = {.eps = eps / 2, .max_iters = MAX_ITERS, .tol = TOL, .anneal = 1,
+                           .overrelax = OVERRELAX, .symmetric = A == B};
+    gfd_sinkhorn_result r;
+    if (gfd_sinkhorn(A, B, &o, NULL, &r, err) < 0)
+        return -1;
+    if (!(r.marginal <= TOL))
+        return gfd_fail(err, GFD_ENUMERIC, "no convergence in %d iterations at eps = %g "
+                        "(marginal error %.2g > %.2g): raise --eps", MAX_ITERS, eps, r.marginal, TOL);
+    *ot = 2 * r.ot;
+    return 0;
+}
+
+static int sinkhorn_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
+{
+    sinkhorn_state *st = gfd_alloc(1, sizeof *st, "sinkhorn", err);
+    if (!(p->state = st))
+        return -1;
+    st->eps = gfd_option_real(s->settings, &sinkhorn_metric_options[O_EPS]);
+    if (st->eps == 0) {  /* exp(-|x-y|^2/eps) is the KDE kernel K_h (MATH §2.1) */
+        if (gfd_geometry_bandwidth(p->geom, &s->bw, p->R, s->seed, &st->h, err) < 0)
+            return -1;
+        st->eps = 2 * st->h * st->h;
+    }
+    return ot_value(p->R, p->R, st->eps, &st->ot_bb, err);
+}
+
+static int sinkhorn_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
+{
+    const sinkhorn_state *st = p->state;
+    double xy = 0, xx = 0;
+    if (ot_value(S, p->R, st->eps, &xy, err) < 0 || ot_value(S, S, st->eps, &xx, err) < 0)
+        return -1;
+    values[0] = xy - 0.5 * (xx + st->ot_bb);  /* MATH §5: S_eps = OT(a,b) - (OT(a,a) + OT(b,b))/2 */
+    return 0;
+}
+
+static size_t sinkhorn_report(const metric_part *p, char *buf, size_t cap)
+{
+    const sinkhorn_state *st = p->state;
+    int n = st->h > 0 ? snprintf(buf, cap, "sinkhorn: eps %.6g (2 h^2, h %.6g)", st->eps, st->h)
+                      : snprintf(buf, cap, "sinkhorn: eps %.6g", st->eps);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+const gfd_metric_ops sinkhorn_metric_ops = {.init = sinkhorn_init, .compute = sinkhorn_compute,
+                                            .report = sinkhorn_report};

@@ -1,0 +1,48 @@
+/* Optimal transport building blocks (private to lib/): the one Sinkhorn solver (fields and
+ * metrics), the exact assignment solver of W2 (lap.c) and W_2^2 on the line (line.c). The
+ * circle's is in circle.h. */
+#ifndef GFD_OT_H
+#define GFD_OT_H
+
+#include <stddef.h>
+
+#include "gfd/cloud.h"
+#include "gfd/geometry.h"
+
+/* Entropic OT between A (N x d, weights a) and B (M x d, weights b) for the cost
+ * c = |x - y|^2 / 2: min_P <P, c> + eps KL(P | a x b), by log-domain Sinkhorn. */
+typedef struct {
+    double eps;        /* > 0 */
+    int max_iters;     /* iterations at eps, >= 1 */
+    double tol;        /* stop at an L1 error of the A marginal <= tol (0: run max_iters) */
+    int anneal;        /* first one iteration at each eps from the squared diameter / 2,
+                          halved down to eps (as geomloss does) */
+    double overrelax;  /* omega in [1, 2) of the updates at eps (Thibault et al. 2017) */
+    int symmetric;     /* B is A: one potential, averaged updates (OT(a, a), faster) */
+} gfd_sinkhorn_opts;
+
+typedef struct {
+    int iters;         /* iterations run at eps */
+    double marginal;   /* L1 error of the A marginal of the final plan */
+    double ot;         /* the dual value of OT_eps at the final potentials */
+} gfd_sinkhorn_result;
+
+/* Each iteration updates B's potential from A's, then measures A's marginal and, unless
+ * that stops the run, updates A's from B's. T (N x d, or NULL) gets the barycentric map
+ * sum_j P_ij y_j / sum_j P_ij of the final plan (MATH §3.6), r (or NULL) the result. */
+int gfd_sinkhorn(const gfd_cloud *A, const gfd_cloud *B, const gfd_sinkhorn_opts *o, double *T,
+                 gfd_sinkhorn_result *r, gfd_err *err);
+
+/* Optimal assignment for the squared geodesic cost of geometry g between the rows of X and
+ * Y (N x d each, Jonker-Volgenant with auction duals), O(N d) memory. perm: N; *mean gets
+ * the mean cost (W_2^2). */
+int gfd_lap(const gfd_geometry *g, const double *X, const double *Y, size_t n, size_t d,
+            size_t *perm, double *mean, gfd_err *err);
+
+/* W_2^2 between the uniform empirical measures of x (n) and y (m) on the line; the arrays
+ * are sorted in place. */
+double gfd_w2sq_1d(double *x, size_t n, double *y, size_t m);
+/* Sorts x (n) ascending. */
+void gfd_sort_doubles(double *x, size_t n);
+
+#endif
