@@ -43,13 +43,13 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 PROGS    = $(CMD_SRC:cmd/%.c=$(BIN)/%)
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_PROGS = $(BUILD)/tests/iocat $(BUILD)/tests/tables
+TEST_PROGS = $(BUILD)/tests/iocat $(BUILD)/tests/tables $(BUILD)/tests/locale_check
 LIB_A    = $(BUILD)/libgfd.a
 LIB_SO   = $(BUILD)/libgfd.so.$(VERSION)
 LIB_TEST = $(BUILD)/libgfd-internal.a
 PUBLIC_HEADERS = $(wildcard lib/gfd/*.h)
 
-DEB_PKGS = build-essential clang libclang-rt-14-dev pkg-config zlib1g-dev libopenblas-openmp-dev \
+DEB_PKGS = build-essential clang libclang-rt-14-dev pkg-config binutils locales zlib1g-dev libopenblas-openmp-dev \
            gnuplot-nox bats man-db python3-numpy python3-scipy python3-pot python3-mpmath
 
 all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) $(LIB_A) $(LIB_SO)
@@ -104,7 +104,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_TEST)
 	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
 # Test-only programs for the bats files (not unit tests: tests/run runs test_* only).
-$(BUILD)/tests/iocat $(BUILD)/tests/tables: $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CLI_OBJ) $(LIB_A)
+$(TEST_PROGS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CLI_OBJ) $(LIB_A)
 	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
 test: deps
@@ -141,11 +141,8 @@ bench: deps
 	@$(MAKE) -s all
 	bench/run
 
-$(BUILD)/gfd.pc: gfd.pc.in lib/gfd.h Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS) -lgomp|' $< > $@
-
-install: all $(BUILD)/gfd.pc
+# gfd.pc is written for the PREFIX of each install.
+install: check-deps $(PROGS) $(LIB_A) $(LIB_SO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/gfd \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
@@ -153,7 +150,9 @@ install: all $(BUILD)/gfd.pc
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)
 	ln -sf libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgfd.so.$(SOMAJOR)
 	ln -sf libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgfd.so
-	install -m 644 $(BUILD)/gfd.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS) -lgomp|' gfd.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gfd.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/gfd.pc
 	install -m 644 lib/gfd.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/gfd
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1

@@ -112,6 +112,8 @@ static void parse(int argc, char **argv, opts *o)
     if (o->project && o->setup.geometry == gfd_geometry_flat())
         cli_usage_error(&o->c, "--project needs --sphere");
     gfd_err err;
+    if (o->metrics && gfd_metric_names_check(o->metrics, &err) < 0)
+        cli_usage_error(&o->c, "--metrics: %s", err.msg);
     if (gfd_bw_parse(o->c.bw, &o->setup.bw, &err) < 0)
         cli_usage_error(&o->c, "-b: %s", err.msg);
     o->setup.seed = o->c.seed;

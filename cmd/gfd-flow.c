@@ -133,6 +133,9 @@ static void parse(int argc, char **argv, opts *o)
     o->input = optind < argc ? argv[optind] : NULL;
     if (!!o->f.field == !!o->mix)
         cli_usage_error(&o->c, "give one of -f FIELD and --mix-schedule SPEC");
+    gfd_err err;
+    if (o->w.metrics && gfd_metric_names_check(o->w.metrics, &err) < 0)
+        cli_usage_error(&o->c, "--metrics: %s", err.msg);
     o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
     cli_apply(&o->c);
 }

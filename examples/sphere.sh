@@ -13,13 +13,14 @@ steps=${STEPS:-300}
 mkdir -p "$out"
 cd "$out"
 
-# Coverage wants rows [c, sigma] and counts a point within 3 sigma (geodesic, radians) of
-# its nearest centre: a vMF mode of concentration kappa on S^(d-1) has typical angular
-# radius sqrt((d-1)/kappa), so sigma = (2/3) sqrt((d-1)/kappa) puts 3 sigma at twice that.
+# Coverage counts a point within 3 sigma (geodesic, radians) of its nearest centre. The
+# modes file of --centers has sigma = 1/sqrt(kappa), the spread along one tangent
+# direction; in d - 1 of them a mode's typical angular radius is sqrt((d-1)/kappa), so the
+# modes are rewritten with sigma = (2/3) sqrt(d-1) / sqrt(kappa): 3 sigma at twice that.
 # The metrics are gfd-eval --sphere's: geodesic coverage and w2, spherical sliced sw2
 # (in turns), vMF-kernel mmd.
 to_modes() { awk -F, '{ for (i = 1; i < NF; i++) printf "%s,", $i;
-                        printf "%.17g\n", 2 / 3 * sqrt((NF - 2) / $NF) }'; }
+                        printf "%.17g\n", 2 / 3 * sqrt(NF - 2) * $NF }'; }
 
 for d in 3 16; do
     gfd-sphere sample vmf-mixture -d $d --modes 4 --kappa 50 -n "$n" -s 1 -o "data$d.csv"

@@ -116,3 +116,23 @@ setup() {
     printf '2,0,0,0.1\n' > bad.csv
     expect_fail 1 "the modes' centres" gfd-eval --sphere -r y.csv -m coverage --modes bad.csv s.csv
 }
+
+@test "eval --sphere: the modes written by gfd-sphere --centers score coverage correctly" {
+    # one modes format for gfd-sample --centers, gfd-sphere --centers and --modes: rows
+    # [c, sigma], sigma = 1/sqrt(kappa) radians. The old [mu, kappa] rows were read as
+    # sigma = kappa radians, which scored uniform points hq 1 with every mode covered.
+    # Expected: 3 sigma = 0.424 rad; a uniform point is within it of one of 4 centres with
+    # probability 4 (1 - cos 0.424) / 2 = 0.177; a vMF(50) point of its own centre with
+    # probability 1 - exp(-50 (1 - cos 0.424)) = 0.988
+    gfd-sphere sample vmf-mixture --modes 4 --kappa 50 -s 1 --centers > m.csv
+    gfd-sphere sample vmf-mixture --modes 4 --kappa 50 -s 1 -n 2000 > v.csv
+    gfd-sphere sample uniform -n 2000 -s 2 > u.csv
+    run gfd-eval --sphere -r v.csv -m coverage --modes m.csv --csv u.csv v.csv
+    [ "$status" -eq 0 ]
+    hq_u=$(awk -F, 'NR == 2 { print $2 }' <<<"$output")
+    hq_v=$(awk -F, 'NR == 3 { print $2 }' <<<"$output")
+    echo "hq uniform $hq_u, vMF $hq_v"
+    py_lt "$hq_u" 0.22 && py_lt 0.14 "$hq_u"
+    py_lt 0.97 "$hq_v"
+    [ "$(awk -F, 'NR == 3 { print $3 }' <<<"$output")" = 4 ]
+}

@@ -172,3 +172,37 @@ fails_cleanly() {
     [ -p "$BATS_TEST_TMPDIR/fifo" ]
     [ "$(wc -l < "$BATS_TEST_TMPDIR/got")" -eq 3 ]
 }
+
+@test "io: one atomic writer: gfd-eval's table to a FIFO and to a device node, in place" {
+    # gfd-eval used to write its table through a writer of its own that renamed a regular
+    # file over the FIFO; nodes are made in the test's directory, never /dev/null itself
+    cd "$BATS_TEST_TMPDIR"
+    gfd-sample -n 30 -s 1 8gaussians -o y.csv
+    mkfifo fifo
+    cat fifo > got &
+    gfd-eval -r y.csv -m energy --csv -o fifo y.csv
+    wait
+    [ -p fifo ]
+    [ "$(head -1 got)" = "file,energy" ]
+    mknod null c 1 3 || skip "mknod is not permitted here"
+    gfd-eval -r y.csv -m energy -o null y.csv
+    gfd-sample -n 3 -o null gaussian
+    [ -c null ]
+}
+
+@test "io: outputs are created 0666 less the umask, with no temporary file left" {
+    cd "$BATS_TEST_TMPDIR"
+    (umask 022 && gfd-sample -n 3 gaussian -o a.csv && gfd-sample -n 3 8gaussians -o a.csv)
+    (umask 077 && gfd-eval -r a.csv -m energy -o t.txt a.csv)
+    [ "$(stat -c %a a.csv)" = 644 ]
+    [ "$(stat -c %a t.txt)" = 600 ]
+    [ "$(ls | wc -l)" -eq 2 ]
+}
+
+@test "io: numbers are written and read in the C locale whatever the caller's" {
+    # a locale with a decimal comma, built here (localedef) rather than taken from the system
+    command -v localedef > /dev/null || skip "no localedef"
+    cd "$BATS_TEST_TMPDIR"
+    localedef -i de_DE -f UTF-8 "$PWD/de_DE.UTF-8" 2> /dev/null || skip "no de_DE locale source"
+    LOCPATH="$PWD" LC_ALL=de_DE.UTF-8 "$GFD_TESTBIN/locale_check"
+}

@@ -169,7 +169,8 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 @test "sphere: vMF samples follow the vMF law of the angle to mu (KS), d 2, 3, 16" {
     for d in 2 3 16; do
         for k in 0 1 10 100; do
-            gfd-sphere sample vmf -d $d --kappa $k -s $((d * 7 + k)) --centers > mu.csv
+            # the mean direction (the modes file's first d columns; kappa 0 has no modes)
+            gfd-sphere sample vmf -d $d --kappa 1 -s $((d * 7 + k)) --centers > mu.csv
             gfd-sphere sample vmf -n 3000 -d $d --kappa $k -s $((d * 7 + k)) -F npy > s.npy
             py sphere_ref.py ks s.npy mu.csv $k
         done
@@ -185,11 +186,15 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
     py sphere_ref.py ks u.csv n.csv 0
 }
 
-@test "sphere: vmf-mixture draws its centres first; --centers writes them as [mu, kappa]" {
-    run gfd-sphere sample vmf-mixture --modes 5 -d 4 --kappa 7 -s 3 --centers
+@test "sphere: vmf-mixture draws its centres first; --centers writes them as [mu, sigma]" {
+    # the one modes format (gfd-sample --centers, gfd-eval --modes): sigma = 1/sqrt(kappa)
+    # radians, the small-angle law of a vMF mode (MATH §4)
+    run gfd-sphere sample vmf-mixture --modes 5 -d 4 --kappa 4 -s 3 --centers
     [ "$status" -eq 0 ]
     [ "${#lines[@]}" -eq 5 ]
-    awk -F, 'NF != 5 || $5 != 7 || ($1^2 + $2^2 + $3^2 + $4^2 - 1)^2 > 1e-28 { bad = 1 } END { exit bad }' <<<"$output"
+    awk -F, 'NF != 5 || $5 != 0.5 || ($1^2 + $2^2 + $3^2 + $4^2 - 1)^2 > 1e-28 { bad = 1 } END { exit bad }' <<<"$output"
+    expect_fail 2 "kappa 0: the modes need a positive concentration" \
+        gfd-sphere sample vmf-mixture --modes 5 --kappa 0 --centers
     # kappa 1e8: every point sits on one of the centres written with the same seed
     gfd-sphere sample vmf-mixture --modes 5 -d 4 --kappa 1e8 -s 3 --centers > c.csv
     gfd-sphere sample vmf-mixture --modes 5 -d 4 --kappa 1e8 -s 3 -n 500 > s.csv
@@ -199,6 +204,6 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
     printf '1,0,0\n0,2,0\n0,0,-3\n' > ci.csv
     gfd-sphere sample vmf-mixture --centers-in ci.csv --kappa 50 -n 3000 -s 2 > m.csv
     py sphere_ref.py ks m.csv ci.csv 50
-    run gfd-sphere sample vmf-mixture --centers-in ci.csv --kappa 50 --centers
-    [ "${lines[1]}" = "0,1,0,50" ]
+    run gfd-sphere sample vmf-mixture --centers-in ci.csv --kappa 25 --centers
+    [ "${lines[1]}" = "0,1,0,0.20000000000000001" ]
 }

@@ -1,8 +1,9 @@
-/* The f-divergence fields (lib/field_fdiv.c, MATH §3.1) against a direct O(NM) loop
+/* The f-divergence fields (lib/fields/fdiv.c, MATH §3.1) against a direct O(NM) loop
  * (ref_fdiv below over testutil.h's tu_ref_pass) that builds both KDEs and mean shifts
  * pair by pair in long double; the ratio clip; the alpha identities; identifiability
  * (X == Y gives v = 0) of every score field of §3.1, §3.3, §3.5; a shifted cloud;
  * leave-one-out; weights; a tiny bandwidth. Tolerances are stated at each check. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,12 +55,37 @@ static const struct { const char *text; int kind; double A; } fdivs[] = {
 };
 #define NFDIV (sizeof fdivs / sizeof *fdivs)
 
+/* The bandwidth and the options of one comparison: --ratio-clip R (default 1e6, MATH §3.1)
+ * and --exclude-self. */
+typedef struct {
+    double h, ratio_clip;
+    int exclude_self;
+} fdiv_case;
+
+static fdiv_case fdiv_opts(double h)
+{
+    fdiv_case o = {.h = h, .ratio_clip = 1e6};
+    return o;
+}
+
+/* The field `text` with the bandwidth and options of o (the library's default clip where o
+ * has the default); V malloc'd. */
+static double *fdiv_field(const char *text, const fdiv_case *o, const gfd_cloud *X, const gfd_cloud *Y)
+{
+    char opts[64] = "";
+    if (o->ratio_clip != fdiv_opts(0).ratio_clip)
+        snprintf(opts, sizeof opts, "ratio-clip=%.17g", o->ratio_clip);
+    if (o->exclude_self)
+        snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%sexclude-self", *opts ? " " : "");
+    return tu_field(text, opts, o->h, X, Y);
+}
+
 /* Every field of the table on one pair of clouds; tol relative per particle. */
-static void compare_all(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o, double tol)
+static void compare_all(const gfd_cloud *X, const gfd_cloud *Y, const fdiv_case *o, double tol)
 {
     double *Vref = malloc(X->n * X->d * sizeof *Vref);
     for (size_t f = 0; f < NFDIV; f++) {
-        double *V = tu_field(fdivs[f].text, o, X, Y);
+        double *V = fdiv_field(fdivs[f].text, o, X, Y);
         ref_fdiv(fdivs[f].kind, fdivs[f].A, X, Y, o->h, o->ratio_clip, o->exclude_self, Vref);
         double e = worst_relative(V, Vref, X->n, X->d);
         CHECK(e <= tol, "%s d=%zu h=%g: relative error %.3g > %.3g", fdivs[f].text, X->d, o->h, e, tol);
@@ -74,13 +100,11 @@ static void test_against_direct(void)
      * cancellation in m_p - m_q and for g amplifying relative error */
     gfd_rng r;
     gfd_rng_seed(&r, 11);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
     for (size_t d = 1; d <= 5; d += d < 2 ? 1 : 3) {
         for (int weighted = 0; weighted <= 1; weighted++) {
             gfd_cloud Y = tu_cloud(&r, 53, d, 0, 1, weighted);
             gfd_cloud X = tu_cloud(&r, 37, d, 0.7, 0.6, weighted);
-            o.h = 0.4 + 0.3 * (double)d / 5;
+            fdiv_case o = fdiv_opts(0.4 + 0.3 * (double)d / 5);
             compare_all(&X, &Y, &o, 1e-9);
             gfd_cloud_free(&X), gfd_cloud_free(&Y);
         }
@@ -94,15 +118,13 @@ static void test_ratio_clip(void)
     gfd_rng r;
     gfd_rng_seed(&r, 12);
     gfd_cloud Y = tu_cloud(&r, 40, 2, 0, 1, 0), X = tu_cloud(&r, 30, 2, 1.5, 0.5, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.3;
+    fdiv_case o = fdiv_opts(0.3);
     o.ratio_clip = 10;
     compare_all(&X, &Y, &o, 1e-9);
     /* and the clip binds: chi2 with R = 10 differs from chi2 with the default R */
-    double *V10 = tu_field("chi2", &o, &X, &Y);
+    double *V10 = fdiv_field("chi2", &o, &X, &Y);
     o.ratio_clip = 1e6;
-    double *V6 = tu_field("chi2", &o, &X, &Y);
+    double *V6 = fdiv_field("chi2", &o, &X, &Y);
     CHECK(memcmp(V10, V6, X.n * 2 * sizeof *V6), "the clip R = 10 changed nothing");
     free(V10), free(V6);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -115,12 +137,9 @@ static void test_alpha_identities(void)
     gfd_rng r;
     gfd_rng_seed(&r, 13);
     gfd_cloud Y = tu_cloud(&r, 50, 3, 0, 1, 1), X = tu_cloud(&r, 40, 3, 0.5, 0.7, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.5;
     const char *pairs[3][2] = {{"alpha:1", "kl"}, {"alpha:0", "rkl"}, {"alpha:2", "chi2:0.5"}};
     for (int p = 0; p < 3; p++) {
-        double *a = tu_field(pairs[p][0], &o, &X, &Y), *b = tu_field(pairs[p][1], &o, &X, &Y);
+        double *a = tu_field(pairs[p][0], NULL, 0.5, &X, &Y), *b = tu_field(pairs[p][1], NULL, 0.5, &X, &Y);
         CHECK(!memcmp(a, b, X.n * X.d * sizeof *a), "%s differs from %s", pairs[p][0], pairs[p][1]);
         free(a), free(b);
     }
@@ -139,12 +158,10 @@ static void test_identifiability(void)
         gfd_cloud Y = tu_cloud(&r, 60, 2, 0, 1, weighted), X = Y;
         X.x = malloc(Y.n * Y.d * sizeof *X.x);
         memcpy(X.x, Y.x, Y.n * Y.d * sizeof *X.x);
-        gfd_field_opts o;
-        gfd_field_opts_default(&o);
-        o.h = 0.3;
         for (size_t f = 0; f < sizeof score_fields / sizeof *score_fields; f++) {
-            o.noise_inject = weighted ? 0.2 : 0;
-            double *V = tu_field(score_fields[f], &o, &X, &Y), worst = 0;
+            /* every field given --noise-inject; only mmd reads it */
+            const char *opts = weighted ? "noise-inject=0.2" : NULL;
+            double *V = tu_field(score_fields[f], opts, 0.3, &X, &Y), worst = 0;
             for (size_t k = 0; k < X.n * X.d; k++)
                 worst = fmax(worst, isnan(V[k]) ? INFINITY : fabs(V[k]));
             CHECK(worst < 1e-12, "%s (weights %d): |v| up to %.3g with X == Y", score_fields[f], weighted, worst);
@@ -165,11 +182,8 @@ static void test_shifted_cloud(void)
     X.x = malloc(Y.n * 2 * sizeof *X.x);
     for (size_t i = 0; i < Y.n; i++)
         X.x[2 * i] = Y.x[2 * i] + 1, X.x[2 * i + 1] = Y.x[2 * i + 1];
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.4;
     for (size_t f = 0; f < sizeof score_fields / sizeof *score_fields; f++) {
-        double *V = tu_field(score_fields[f], &o, &X, &Y), mean = 0, speed = 0;
+        double *V = tu_field(score_fields[f], NULL, 0.4, &X, &Y), mean = 0, speed = 0;
         for (size_t i = 0; i < X.n; i++) {
             mean += V[2 * i] / (double)X.n;
             speed += hypot(V[2 * i], V[2 * i + 1]) / (double)X.n;
@@ -187,9 +201,7 @@ static void test_exclude_self(void)
     /* leave-one-out: the reference drops pair (i, i) and renormalises by 1 - w_i */
     gfd_rng r;
     gfd_rng_seed(&r, 16);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.5;
+    fdiv_case o = fdiv_opts(0.5);
     o.exclude_self = 1;
     for (int weighted = 0; weighted <= 1; weighted++) {
         gfd_cloud Y = tu_cloud(&r, 45, 2, 0, 1, weighted), X = tu_cloud(&r, 35, 2, 0.3, 0.9, weighted);
@@ -210,11 +222,8 @@ static void test_weights_are_multiplicities(void)
     Y.w = malloc(20 * sizeof *Y.w);
     for (int j = 0; j < 20; j++)
         Y.w[j] = j == 3 ? 2 : 1;
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.6;
     for (size_t f = 0; f < NFDIV; f++) {
-        double *a = tu_field(fdivs[f].text, &o, &X, &Y), *b = tu_field(fdivs[f].text, &o, &X, &Y2);
+        double *a = tu_field(fdivs[f].text, NULL, 0.6, &X, &Y), *b = tu_field(fdivs[f].text, NULL, 0.6, &X, &Y2);
         double e = worst_relative(a, b, X.n, 2);
         CHECK(e < 1e-12, "%s: weight 2 vs a duplicate row: %.3g", fdivs[f].text, e);
         free(a), free(b);
@@ -229,11 +238,9 @@ static void test_tiny_bandwidth(void)
     gfd_rng r;
     gfd_rng_seed(&r, 18);
     gfd_cloud Y = tu_cloud(&r, 30, 2, 0, 1, 0), X = tu_cloud(&r, 20, 2, 0, 1, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 1e-3;
+    fdiv_case o = fdiv_opts(1e-3);
     compare_all(&X, &Y, &o, 1e-9);
-    double *V = tu_field("rkl:1,chi2:1,js:1", &o, &X, &Y);
+    double *V = fdiv_field("rkl:1,chi2:1,js:1", &o, &X, &Y);
     for (size_t k = 0; k < X.n * 2; k++)
         CHECK(isfinite(V[k]), "v[%zu] = %g", k, V[k]);
     free(V);

@@ -1,5 +1,6 @@
-/* The MMD field (lib/field_mmd.c, MATH §3.5) against finite differences of the
+/* The MMD field (lib/fields/mmd.c, MATH §3.5) against finite differences of the
  * V-statistic MMD^2 and against a direct double loop with --noise-inject. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +51,7 @@ static long double mmd2(const gfd_cloud *X, const gfd_cloud *Y, double h)
  * truncation error ~1e-8 relative; MMD^2 in long double keeps rounding below 1e-12. */
 static void check_finite_differences(gfd_cloud *X, const gfd_cloud *Y, double h, double tol)
 {
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = h;
-    double *V = tu_field("mmd", &o, X, Y), worst = 0, delta = 1e-4 * h;
+    double *V = tu_field("mmd", NULL, h, X, Y), worst = 0, delta = 1e-4 * h;
     const size_t d = X->d;
     for (size_t i = 0; i < X->n; i++) {
         double e2 = 0, v2 = 0;
@@ -89,9 +87,26 @@ static void test_finite_differences(void)
         }
 }
 
+/* What test_noise_inject varies: the bandwidth h, --noise-inject beta, the streams of
+ * (seed, step), --exclude-self. */
+typedef struct {
+    double h, noise_inject;
+    uint64_t seed, step;
+    int exclude_self;
+} mmd_case;
+
+/* mmd with the options and arguments of o; V malloc'd. */
+static double *mmd_field(const mmd_case *o, const gfd_cloud *X, const gfd_cloud *Y)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "noise-inject=%.17g%s", o->noise_inject,
+             o->exclude_self ? " exclude-self" : "");
+    return tu_field_at("mmd", opts, NULL, o->h, o->seed, o->step, X, Y);
+}
+
 /* MATH §3.5 at z_i = x_i + beta xi_i, xi_i drawn again from particle i's stream; the X sum
  * leaves out pair (i, i) and renormalises by 1 - a_i when exclude_self. V: N x d. */
-static void ref_noise_inject(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o, double *V)
+static void ref_noise_inject(const gfd_cloud *X, const gfd_cloud *Y, const mmd_case *o, double *V)
 {
     const size_t d = X->d;
     double z[8];
@@ -118,15 +133,10 @@ static void test_noise_inject(void)
     gfd_rng r;
     gfd_rng_seed(&r, 22);
     gfd_cloud Y = tu_cloud(&r, 30, 2, 0, 1, 1), X = tu_cloud(&r, 25, 2, 0.5, 0.8, 1);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.5;
-    o.noise_inject = 0.3;
-    o.seed = 5;
-    o.step = 7;
+    mmd_case o = {.h = 0.5, .noise_inject = 0.3, .seed = 5, .step = 7};
     double *Vref = malloc(X.n * 2 * sizeof *Vref);
     for (o.exclude_self = 0; o.exclude_self <= 1; o.exclude_self++) {
-        double *V = tu_field("mmd", &o, &X, &Y), worst = 0;
+        double *V = mmd_field(&o, &X, &Y), worst = 0;
         ref_noise_inject(&X, &Y, &o, Vref);
         for (size_t i = 0; i < X.n; i++)
             worst = fmax(worst, hypot(V[2 * i] - Vref[2 * i], V[2 * i + 1] - Vref[2 * i + 1])
@@ -135,9 +145,9 @@ static void test_noise_inject(void)
         free(V);
     }
     o.exclude_self = 0;
-    double *a = tu_field("mmd", &o, &X, &Y);
+    double *a = mmd_field(&o, &X, &Y);
     o.step = 8;
-    double *b = tu_field("mmd", &o, &X, &Y);
+    double *b = mmd_field(&o, &X, &Y);
     CHECK(memcmp(a, b, X.n * 2 * sizeof *a), "step 7 and step 8 gave the same noise");
     free(a), free(b), free(Vref);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -151,10 +161,7 @@ static void test_far_particle(void)
     gfd_rng_seed(&r, 23);
     gfd_cloud Y = tu_cloud(&r, 20, 2, 0, 1, 0), X = tu_cloud(&r, 10, 2, 0, 1, 0);
     X.x[0] = X.x[1] = 50;
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.2;
-    double *V = tu_field("mmd", &o, &X, &Y);
+    double *V = tu_field("mmd", NULL, 0.2, &X, &Y);
     for (size_t k = 0; k < X.n * 2; k++)
         CHECK(isfinite(V[k]), "v[%zu] = %g", k, V[k]);
     CHECK(V[0] == 0 && V[1] == 0, "far particle: v = (%g, %g)", V[0], V[1]);

@@ -1,14 +1,18 @@
-/* The Sinkhorn fields (lib/field_sinkhorn.c, MATH §3.6) against full-matrix long-double
- * transcriptions: the log-domain Sinkhorn iterations with the plan P formed explicitly
- * (ref_sinkhorn_map), and sinkhorn-proxy's row and column softmax of whole blocks
- * (ref_proxy_block). POT's ot.bregman.sinkhorn_log is the external check, in
- * tests/fields_ot.bats (tests/py/sinkhorn_ref.py). */
+/* The Sinkhorn fields (lib/fields/sinkhorn.c on the one solver of lib/ot/sinkhorn.c,
+ * MATH §3.6), run through the public field API with their options as text, against
+ * full-matrix long-double transcriptions: the log-domain Sinkhorn iterations with the plan
+ * P formed explicitly (ref_sinkhorn_map), and sinkhorn-proxy's row and column softmax of
+ * whole blocks (ref_proxy_block). The iterations and marginal error are read from the
+ * field's report and, at full precision, from the solver's result (gfd_sinkhorn, ot/ot.h).
+ * POT's ot.bregman.sinkhorn_log is the external check, in tests/fields_ot.bats
+ * (tests/py/sinkhorn_ref.py). */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfd.h"
-#include "fields/field_impl.h"
+#include "ot/ot.h"
+#include "testutil.h"
 #include "unit.h"
 
 static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, double sd, int weighted)
@@ -27,12 +31,85 @@ static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double shift, d
     return c;
 }
 
-static gfd_field_opts opts(double h)
+/* The bandwidth and the options of both fields: eps (0: h^2), sinkhorn's iterations and
+ * tolerance, sinkhorn-proxy's no-cross-weight. */
+typedef struct {
+    double h, eps;
+    int iters;
+    double tol;
+    int no_cross_weight;
+} sk_opts;
+
+/* The defaults at bandwidth h: eps h^2, 50 iterations, no tolerance, the cross weight. */
+static sk_opts opts(double h)
 {
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = h;
-    return o;
+    return (sk_opts){.h = h, .eps = 0, .iters = 50, .tol = 0, .no_cross_weight = 0};
+}
+
+static double eps_of(const sk_opts *o) { return o->eps > 0 ? o->eps : o->h * o->h; }
+
+/* o as the option text of field `name` ("eps=0.5 iters=30 tol=0", "no-cross-weight"). */
+static const char *opts_text(const char *name, const sk_opts *o, char *buf, size_t cap)
+{
+    int n = 0;
+    buf[0] = '\0';
+    if (o->eps > 0)
+        n += snprintf(buf + n, cap - (size_t)n, "eps=%.17g ", o->eps);
+    if (!strcmp(name, "sinkhorn"))
+        snprintf(buf + n, cap - (size_t)n, "iters=%d tol=%.17g", o->iters, o->tol);
+    else if (o->no_cross_weight)
+        snprintf(buf + n, cap - (size_t)n, "no-cross-weight");
+    return buf;
+}
+
+/* Field `name` with option text `text` at bandwidth h (flat, seed and step 0) into V;
+ * report (cap bytes, or NULL) gets gfd_field_report's text. */
+static int run_field(const char *name, const char *text, double h, const gfd_cloud *X,
+                     const gfd_cloud *Y, double *V, char *report, size_t cap, gfd_err *err)
+{
+    gfd_field_spec spec;
+    gfd_settings set;
+    if (gfd_field_parse(name, &spec, err) < 0 || tu_settings(&set, text, 0, err) < 0)
+        return -1;
+    gfd_field *f = gfd_field_new(&spec, &set, gfd_geometry_flat(), err);
+    int rc = f ? gfd_field_velocity(f, X, Y, &(gfd_field_args){.h = h}, V, err) : -1;
+    if (rc == 0 && report)
+        gfd_field_report(f, report, cap);
+    gfd_field_free(f);
+    return rc;
+}
+
+/* Field `name` with the options o (their text) into V. */
+static int run_opts(const char *name, const sk_opts *o, const gfd_cloud *X, const gfd_cloud *Y,
+                    double *V, char *report, size_t cap, gfd_err *err)
+{
+    char text[256];
+    return run_field(name, opts_text(name, o, text, sizeof text), o->h, X, Y, V, report, cap, err);
+}
+
+/* The iterations and marginal error of the field's report ("sinkhorn: N iterations,
+ * marginal error E"): 1, or 0 with -1 and NaN when it does not say. */
+static int parse_report(const char *rep, int *iters, double *marginal)
+{
+    if (sscanf(rep, "sinkhorn: %d iterations, marginal error %lg", iters, marginal) == 2)
+        return 1;
+    *iters = -1, *marginal = NAN;
+    return 0;
+}
+
+/* What the sinkhorn field solves, at full precision: the solver on (X, Y) and on (X, X)
+ * with the field's plain iterations from zero potentials; the larger iteration count and
+ * marginal error of the two (as the report shows them). */
+static int solver_result(const gfd_cloud *X, const gfd_cloud *Y, const sk_opts *o, int *iters,
+                         double *marginal, gfd_err *err)
+{
+    gfd_sinkhorn_opts so = {.eps = eps_of(o), .max_iters = o->iters, .tol = o->tol, .overrelax = 1};
+    gfd_sinkhorn_result a, b;
+    if (gfd_sinkhorn(X, Y, &so, NULL, &a, err) < 0 || gfd_sinkhorn(X, X, &so, NULL, &b, err) < 0)
+        return -1;
+    *iters = a.iters > b.iters ? a.iters : b.iters;
+    *marginal = fmax(a.marginal, b.marginal);
+    return 0;
 }
 
 static long double log_weight(const gfd_cloud *c, size_t i)
@@ -186,19 +263,27 @@ static double rel_err(const double *a, const double *b, size_t nd)
     return num / den;
 }
 
-static void check_sinkhorn(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_opts o, double tol)
+static void check_sinkhorn(const char *what, gfd_cloud X, gfd_cloud Y, sk_opts o, double tol)
 {
     size_t nd = X.n * X.d;
-    double *V = malloc(nd * sizeof *V), *W = malloc(nd * sizeof *W), marg;
-    gfd_field_report rep = {0};
+    double *V = malloc(nd * sizeof *V), *W = malloc(nd * sizeof *W), marg, rep_marg, sol_marg = NAN;
+    char rep[256] = "", want[256];
     gfd_err err;
-    int run;
-    CHECK(field_sinkhorn(&X, &Y, &o, 0, V, &rep, &err) == 0, "%s", err.msg);
-    ref_sinkhorn(&X, &Y, o.eps > 0 ? o.eps : o.h * o.h, o.iters, o.tol, W, &run, &marg);
+    int run, rep_iters, sol_iters = -1;
+    CHECK(run_opts("sinkhorn", &o, &X, &Y, V, rep, sizeof rep, &err) == 0, "%s", err.msg);
+    ref_sinkhorn(&X, &Y, eps_of(&o), o.iters, o.tol, W, &run, &marg);
     double e = rel_err(V, W, nd);
     CHECK(e <= tol, "%s: relative error %.3g > %.3g", what, e, tol);
-    CHECK(rep.sinkhorn_iters == run, "%s: %d iterations, reference %d", what, rep.sinkhorn_iters, run);
-    CHECK_CLOSE(rep.sinkhorn_marginal, marg, 1e-6);
+    CHECK(parse_report(rep, &rep_iters, &rep_marg), "%s: report '%s'", what, rep);
+    CHECK(rep_iters == run, "%s: %d iterations, reference %d", what, rep_iters, run);
+    /* the report prints the error to 3 digits (%.3g: 5e-3 relative at most); the solver's
+     * result is checked at full precision, and the report against the solver's */
+    CHECK_CLOSE(rep_marg, marg, 5e-3);
+    CHECK(solver_result(&X, &Y, &o, &sol_iters, &sol_marg, &err) == 0, "%s", err.msg);
+    CHECK(sol_iters == run, "%s: solver %d iterations, reference %d", what, sol_iters, run);
+    CHECK_CLOSE(sol_marg, marg, 1e-6);
+    snprintf(want, sizeof want, "sinkhorn: %d iterations, marginal error %.3g", sol_iters, sol_marg);
+    CHECK(!strcmp(rep, want), "%s: report '%s', solver '%s'", what, rep, want);
     printf("# %s: relative error %.2g, %d iterations, marginal error %.3g\n", what, e, run, marg);
     free(V), free(W);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -208,7 +293,7 @@ static void test_sinkhorn_reference(void)
 {
     /* same iterations in long double on full matrices; 1e-10: float64 passes (~1e-14 per
      * pass) through a contraction, measured ~1e-13 */
-    gfd_field_opts o = opts(0.6);
+    sk_opts o = opts(0.6);
     o.iters = 30;
     check_sinkhorn("sinkhorn", random_cloud(1, 40, 2, 1, 1, 0), random_cloud(2, 55, 2, 0, 1, 0), o, 1e-10);
     check_sinkhorn("sinkhorn weighted d=3", random_cloud(3, 35, 3, 1, 1, 1), random_cloud(4, 30, 3, 0, 1, 1), o, 1e-10);
@@ -220,18 +305,18 @@ static void test_sinkhorn_tiny_bandwidth(void)
 {
     /* h = 1e-3: eps = 1e-6, logits near -1e6, potentials near 1e6 (log space throughout);
      * 1e-9 relative: rounding of the potentials is ~1e6 * 1e-16 */
-    gfd_field_opts o = opts(1e-3);
+    sk_opts o = opts(1e-3);
     o.iters = 20;
     check_sinkhorn("sinkhorn h=1e-3", random_cloud(7, 30, 2, 0.5, 1, 0), random_cloud(8, 30, 2, 0, 1, 0), o, 1e-9);
 }
 
-static void check_proxy(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_opts o, double tol)
+static void check_proxy(const char *what, gfd_cloud X, gfd_cloud Y, sk_opts o, double tol)
 {
     size_t nd = X.n * X.d;
     double *V = malloc(nd * sizeof *V), *W = malloc(nd * sizeof *W);
     gfd_err err;
-    CHECK(field_sinkhorn_proxy(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
-    ref_proxy(&X, &Y, o.eps > 0 ? o.eps : o.h * o.h, !o.no_cross_weight, W);
+    CHECK(run_opts("sinkhorn-proxy", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
+    ref_proxy(&X, &Y, eps_of(&o), !o.no_cross_weight, W);
     double e = rel_err(V, W, nd);
     CHECK(e <= tol, "%s: relative error %.3g > %.3g", what, e, tol);
     printf("# %s: relative error %.2g\n", what, e);
@@ -242,7 +327,7 @@ static void check_proxy(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_op
 static void test_proxy_reference(void)
 {
     /* full-matrix long double, 1e-9 (measured ~1e-15) */
-    gfd_field_opts o = opts(0.5);
+    sk_opts o = opts(0.5);
     check_proxy("proxy", random_cloud(10, 40, 2, 1, 1, 0), random_cloud(11, 55, 2, 0, 1, 0), o, 1e-9);
     check_proxy("proxy weighted d=3", random_cloud(12, 33, 3, 1, 1, 1), random_cloud(13, 47, 3, 0, 1, 1), o, 1e-9);
     o.no_cross_weight = 1, o.eps = 2;
@@ -256,9 +341,8 @@ static void test_proxy_literal_formula(void)
     /* MATH §3.6's A = K / sqrt(rowsum(K) colsum(K)) with K = exp(L) itself (uniform
      * weights, moderate eps so that K does not underflow), 1e-12 */
     gfd_cloud X = random_cloud(18, 20, 2, 0.5, 1, 0), Y = random_cloud(19, 30, 2, 0, 1, 0);
-    gfd_field_opts o = opts(1);
     double V[40], W[40];
-    CHECK(field_sinkhorn_proxy(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
+    CHECK(run_field("sinkhorn-proxy", NULL, 1, &X, &Y, V, NULL, 0, NULL) == 0, "failed");
     const gfd_cloud *B[2] = {&Y, &X};
     long double mass[2][20] = {{0}}, T[2][40] = {{0}};
     for (int b = 0; b < 2; b++) {
@@ -291,11 +375,11 @@ static void test_identity(void)
     double *V = malloc(400 * sizeof *V), worst = 0;
     gfd_err err;
     for (int tiny = 0; tiny < 2; tiny++) {
-        gfd_field_opts o = opts(tiny ? 1e-3 : 0.4);
-        CHECK(field_sinkhorn(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+        sk_opts o = opts(tiny ? 1e-3 : 0.4);
+        CHECK(run_opts("sinkhorn", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
         for (size_t e = 0; e < 400; e++)
             worst = fmax(worst, fabs(V[e]));
-        CHECK(field_sinkhorn_proxy(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+        CHECK(run_opts("sinkhorn-proxy", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
         for (size_t e = 0; e < 400; e++)
             worst = fmax(worst, fabs(V[e]));
     }
@@ -320,15 +404,15 @@ static void test_separated_blobs(void)
      * m+ m- weight vanishes away from the facing edges. */
     size_t n = 300;
     gfd_cloud X = random_cloud(30, n, 2, 0, 0.5, 0), Y = random_cloud(31, n, 2, 6, 0.5, 0);
-    gfd_field_opts o = opts(0.5);
+    sk_opts o = opts(0.5);
     double *V = malloc(n * 2 * sizeof *V), pull[3];
     gfd_err err;
-    CHECK(field_sinkhorn(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    CHECK(run_opts("sinkhorn", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
     pull[0] = mean_pull(V, n);
-    CHECK(field_sinkhorn_proxy(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    CHECK(run_opts("sinkhorn-proxy", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
     pull[1] = mean_pull(V, n);
     o.no_cross_weight = 1;
-    CHECK(field_sinkhorn_proxy(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    CHECK(run_opts("sinkhorn-proxy", &o, &X, &Y, V, NULL, 0, &err) == 0, "%s", err.msg);
     pull[2] = mean_pull(V, n);
     printf("# blobs 6 apart: mean pull sinkhorn %.4g, proxy %.4g (ratio %.3g), proxy --no-cross-weight %.4g\n",
            pull[0], pull[1], pull[1] / pull[0], pull[2]);
@@ -341,19 +425,26 @@ static void test_separated_blobs(void)
 static void test_report_and_tol(void)
 {
     gfd_cloud X = random_cloud(40, 60, 2, 1, 1, 0), Y = random_cloud(41, 70, 2, 0, 1, 0);
-    gfd_field_opts o = opts(0.7);
-    double V[120];
-    gfd_field_report rep = {0};
-    CHECK(field_sinkhorn(&X, &Y, &o, 0, V, &rep, NULL) == 0, "failed");
-    CHECK(rep.sinkhorn_iters == 50, "default iterations %d, want 50", rep.sinkhorn_iters);
-    o.iters = 100000, o.tol = 1e-8;
-    CHECK(field_sinkhorn(&X, &Y, &o, 0, V, &rep, NULL) == 0, "failed");
-    CHECK(rep.sinkhorn_iters < 100000 && rep.sinkhorn_marginal <= 1e-8, "%d iterations, error %g",
-          rep.sinkhorn_iters, rep.sinkhorn_marginal);
-    printf("# --tol 1e-8 at eps 0.49: %d iterations, marginal error %.3g\n", rep.sinkhorn_iters, rep.sinkhorn_marginal);
+    sk_opts o = opts(0.7);
+    double V[120], marginal, sol_marg = NAN;
+    char rep[256] = "";
+    int iters, sol_iters = -1;
     gfd_err err;
-    o.iters = 0;
-    CHECK(field_sinkhorn(&X, &Y, &o, 0, V, &rep, &err) < 0 && err.code == GFD_EUSAGE, "--iters 0 accepted");
+    CHECK(run_field("sinkhorn", NULL, o.h, &X, &Y, V, rep, sizeof rep, &err) == 0, "%s", err.msg);
+    CHECK(parse_report(rep, &iters, &marginal), "report '%s'", rep);
+    CHECK(iters == 50, "default iterations %d, want 50 (report '%s')", iters, rep);
+    o.iters = 100000, o.tol = 1e-8;
+    CHECK(run_opts("sinkhorn", &o, &X, &Y, V, rep, sizeof rep, &err) == 0, "%s", err.msg);
+    CHECK(parse_report(rep, &iters, &marginal), "report '%s'", rep);
+    CHECK(iters > 0 && iters < 100000 && marginal <= 1e-8, "%d iterations, error %g (report '%s')",
+          iters, marginal, rep);
+    /* the report's 3 digits could round an error just above 1e-8 down to it: the solver's
+     * own, at full precision */
+    CHECK(solver_result(&X, &Y, &o, &sol_iters, &sol_marg, &err) == 0, "%s", err.msg);
+    CHECK(sol_iters == iters && sol_marg <= 1e-8, "solver: %d iterations, error %.17g", sol_iters, sol_marg);
+    printf("# --tol 1e-8 at eps 0.49: %d iterations, marginal error %.3g\n", iters, marginal);
+    CHECK(run_field("sinkhorn", "iters=0", o.h, &X, &Y, V, NULL, 0, &err) < 0 && err.code == GFD_EUSAGE &&
+          strstr(err.msg, "--iters: 0 is out of range"), "--iters 0 accepted: '%s'", err.msg);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
 }
 
@@ -362,15 +453,16 @@ static void test_thread_invariance(void)
     gfd_cloud X = random_cloud(50, 700, 2, 0.5, 1, 1), Y = random_cloud(51, 900, 2, 0, 1, 0);
     size_t nd = 700 * 2;
     double *V1 = malloc(nd * sizeof *V1), *V2 = malloc(nd * sizeof *V2);
-    gfd_field_opts o = opts(0.3);
+    sk_opts o = opts(0.3);
     o.iters = 10;
-    gfd_field_fn fn[2] = {field_sinkhorn, field_sinkhorn_proxy};
+    static const char *const fn[2] = {"sinkhorn", "sinkhorn-proxy"};
+    gfd_err err;
     for (int f = 0; f < 2; f++) {
         omp_set_num_threads(1);
-        fn[f](&X, &Y, &o, 0, V1, NULL, NULL);
+        CHECK(run_opts(fn[f], &o, &X, &Y, V1, NULL, 0, &err) == 0, "%s", err.msg);
         omp_set_num_threads(2);
-        fn[f](&X, &Y, &o, 0, V2, NULL, NULL);
-        CHECK(!memcmp(V1, V2, nd * sizeof *V1), "field %d: results differ between 1 and 2 threads", f);
+        CHECK(run_opts(fn[f], &o, &X, &Y, V2, NULL, 0, &err) == 0, "%s", err.msg);
+        CHECK(!memcmp(V1, V2, nd * sizeof *V1), "%s: results differ between 1 and 2 threads", fn[f]);
     }
     free(V1), free(V2);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);

@@ -1,26 +1,42 @@
-/* The sliced Wasserstein flow (lib/field_sliced.c, MATH §3.7) against a direct
- * transcription that ranks by counting (O(N^2), no sort) and reads quantile levels off
- * the formula (k + 0.5)/N, with the directions of field.h's stream convention
- * (gfd_field_rng, GFD_STREAM_DIRECTIONS); and the one-direction transport property.
- * tests/fields_ot.bats checks d = 1 against numpy (tests/py/sliced_ref.py).
- * On the sphere (MATH §4, great circles): the field against finite differences of the
- * spherical sliced energy, zero for X == Y, and its usage errors. */
+/* The sliced Wasserstein flow (lib/fields/sliced.c with the slicers of
+ * lib/geometry/slices.c, MATH §3.7), run through the public field API ("projections=L",
+ * the streams of (seed, step)), against a direct transcription that ranks by counting
+ * (O(N^2), no sort) and reads quantile levels off the formula (k + 0.5)/N, with the
+ * directions of field.h's stream convention (gfd_field_rng, GFD_STREAM_DIRECTIONS); and
+ * the one-direction transport property. tests/fields_ot.bats checks d = 1 against numpy
+ * (tests/py/sliced_ref.py). On the sphere (gfd_geometry_sphere(), MATH §4, great circles):
+ * the field against finite differences of the spherical sliced energy, zero for X == Y,
+ * and its errors (weights, one coordinate). */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfd.h"
-#include "fields/field_impl.h"
 #include "ot/circle.h"
 #include "testutil.h"
 #include "unit.h"
 
-static gfd_field_opts opts(int L, uint64_t seed, uint64_t step)
+/* One evaluation of the field: L projections, the streams of (seed, step), the bandwidth
+ * (which it must not use) and the geometry (NULL: flat). */
+typedef struct {
+    int projections;
+    uint64_t seed, step;
+    double h;
+    const gfd_geometry *geometry;
+} sl_opts;
+
+static sl_opts opts(int L, uint64_t seed, uint64_t step)
 {
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.5, o.projections = L, o.seed = seed, o.step = step;
-    return o;
+    return (sl_opts){.projections = L, .seed = seed, .step = step, .h = 0.5, .geometry = NULL};
+}
+
+/* The sliced field with the options o at X toward Y into V. */
+static int run_sliced(const gfd_cloud *X, const gfd_cloud *Y, const sl_opts *o, double *V,
+                        gfd_err *err)
+{
+    char text[64];
+    snprintf(text, sizeof text, "projections=%d", o->projections);
+    return tu_field_try("sliced", text, o->geometry, o->h, o->seed, o->step, X, Y, V, err);
 }
 
 /* rank of entry i among p[0..n) (ties by index), by counting. */
@@ -70,7 +86,7 @@ static double quantile(const gfd_cloud *Y, const double *py, double u)
     return q;
 }
 
-static void ref_sliced(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o, double *V)
+static void ref_sliced(const gfd_cloud *X, const gfd_cloud *Y, const sl_opts *o, double *V)
 {
     size_t n = X->n, m = Y->n, d = X->d, L = (size_t)o->projections;
     double *px = malloc(n * sizeof *px), *py = malloc(m * sizeof *py), theta[8];
@@ -107,12 +123,12 @@ static double max_abs_diff(const double *a, const double *b, size_t nd)
     return e;
 }
 
-static void check_ref(const char *what, gfd_cloud X, gfd_cloud Y, gfd_field_opts o)
+static void check_ref(const char *what, gfd_cloud X, gfd_cloud Y, sl_opts o)
 {
     size_t nd = X.n * X.d;
     double *V = malloc(nd * sizeof *V), *W = malloc(nd * sizeof *W);
     gfd_err err;
-    CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    CHECK(run_sliced(&X, &Y, &o, V, &err) == 0, "%s", err.msg);
     ref_sliced(&X, &Y, &o, W);
     double e = max_abs_diff(V, W, nd);
     CHECK(e <= 1e-12, "%s: max difference %.3g", what, e);  /* unit-scale data: rounding ~1e-16 */
@@ -143,9 +159,9 @@ static void test_one_direction_transport(void)
      * sorted target projections, and moves them along theta only (1e-12, unit data) */
     size_t n = 500;
     gfd_cloud X = tu_seeded_cloud(10, n, 2, 2, 1, 0), Y = tu_seeded_cloud(11, n, 2, 0, 1, 0);
-    gfd_field_opts o = opts(1, 42, 7);
+    sl_opts o = opts(1, 42, 7);
     double *V = malloc(n * 2 * sizeof *V), theta[2] = {0, 0}, big = 0;
-    CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
+    CHECK(run_sliced(&X, &Y, &o, V, NULL) == 0, "failed");
     for (size_t i = 0; i < n; i++) {  /* theta: the direction of the largest move */
         double len = hypot(V[2 * i], V[2 * i + 1]);
         if (len > big)
@@ -174,9 +190,9 @@ static void test_identity(void)
     /* X == Y: every particle's level is its own target's level: v = 0 exactly */
     for (int weighted = 0; weighted < 2; weighted++) {
         gfd_cloud X = tu_seeded_cloud(20, 300, 3, 0, 1, weighted), Y = tu_seeded_cloud(20, 300, 3, 0, 1, weighted);
-        gfd_field_opts o = opts(64, 1, 0);
+        sl_opts o = opts(64, 1, 0);
         double *V = malloc(900 * sizeof *V), worst = 0;
-        CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, NULL) == 0, "failed");
+        CHECK(run_sliced(&X, &Y, &o, V, NULL) == 0, "failed");
         for (size_t e = 0; e < 900; e++)
             worst = fmax(worst, fabs(V[e]));
         CHECK(worst < 1e-12, "weighted=%d: |v| = %.3g at X == Y", weighted, worst);
@@ -191,11 +207,11 @@ static void test_streams_and_bandwidth(void)
      * same bytes; the bandwidth plays no part (h = 1e-3 gives the same bytes) */
     gfd_cloud X = tu_seeded_cloud(30, 100, 2, 1, 1, 0), Y = tu_seeded_cloud(31, 120, 2, 0, 1, 0);
     double *V[4];
-    gfd_field_opts o[4] = {opts(16, 9, 0), opts(16, 9, 1), opts(16, 9, 0), opts(16, 10, 0)};
+    sl_opts o[4] = {opts(16, 9, 0), opts(16, 9, 1), opts(16, 9, 0), opts(16, 10, 0)};
     o[2].h = 1e-3;
     for (int k = 0; k < 4; k++) {
         V[k] = malloc(200 * sizeof *V[k]);
-        CHECK(field_sliced(&X, &Y, &o[k], 0, V[k], NULL, NULL) == 0, "failed");
+        CHECK(run_sliced(&X, &Y, &o[k], V[k], NULL) == 0, "failed");
     }
     CHECK(memcmp(V[0], V[1], 200 * sizeof(double)), "step 1 repeats step 0");
     CHECK(memcmp(V[0], V[3], 200 * sizeof(double)), "seed 10 repeats seed 9");
@@ -210,11 +226,12 @@ static void test_thread_invariance(void)
     gfd_cloud X = tu_seeded_cloud(40, 2000, 2, 1, 1, 1), Y = tu_seeded_cloud(41, 1500, 2, 0, 1, 0);
     size_t nd = 2000 * 2;
     double *V1 = malloc(nd * sizeof *V1), *V2 = malloc(nd * sizeof *V2);
-    gfd_field_opts o = opts(30, 3, 2);
+    sl_opts o = opts(30, 3, 2);
+    gfd_err err;
     omp_set_num_threads(1);
-    field_sliced(&X, &Y, &o, 0, V1, NULL, NULL);
+    CHECK(run_sliced(&X, &Y, &o, V1, &err) == 0, "%s", err.msg);
     omp_set_num_threads(2);
-    field_sliced(&X, &Y, &o, 0, V2, NULL, NULL);
+    CHECK(run_sliced(&X, &Y, &o, V2, &err) == 0, "%s", err.msg);
     CHECK(!memcmp(V1, V2, nd * sizeof *V1), "results differ between 1 and 2 threads");
     free(V1), free(V2);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -225,11 +242,12 @@ static void test_bad_input(void)
     gfd_cloud X = tu_seeded_cloud(50, 5, 2, 0, 1, 1);
     double V[10];
     gfd_err err;
-    gfd_field_opts o = opts(0, 1, 0);
-    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EUSAGE, "0 projections accepted");
+    sl_opts o = opts(0, 1, 0);
+    CHECK(run_sliced(&X, &X, &o, V, &err) < 0 && err.code == GFD_EUSAGE &&
+          strstr(err.msg, "--projections: 0 is out of range"), "0 projections accepted: '%s'", err.msg);
     o = opts(4, 1, 0);
     X.w[2] = -1;
-    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EDATA, "a negative weight accepted");
+    CHECK(run_sliced(&X, &X, &o, V, &err) < 0 && err.code == GFD_EDATA, "a negative weight accepted");
     gfd_cloud_free(&X);
 }
 
@@ -244,7 +262,7 @@ static gfd_cloud on_sphere(gfd_cloud c)
 /* E(X) = (1/L) sum_l (2 pi)^2 W_2^2 of the circle positions on great circle l (radians^2),
  * with the directions of the stream convention and W_2 by gfd_circle_shift (checked by brute
  * force in test_circle.c). */
-static double sphere_energy(const gfd_cloud *X, const gfd_cloud *Y, const gfd_field_opts *o)
+static double sphere_energy(const gfd_cloud *X, const gfd_cloud *Y, const sl_opts *o)
 {
     size_t n = X->n, m = Y->n, d = X->d;
     double *tx = malloc(n * sizeof *tx), *ty = malloc(m * sizeof *ty), u[2 * 16], e = 0, w;
@@ -276,11 +294,11 @@ static void test_sphere_gradient(void)
         size_t d = dims[c], n = 30;
         gfd_cloud X = on_sphere(tu_seeded_cloud(20 + c, n, d, 0.5, 1, 0));
         gfd_cloud Y = on_sphere(tu_seeded_cloud(30 + c, n, d, -0.5, 1, 0));
-        gfd_field_opts o = opts(7, 9, 2);
-        o.sphere = 1;
+        sl_opts o = opts(7, 9, 2);
+        o.geometry = gfd_geometry_sphere();
         double *V = malloc(n * d * sizeof *V), xi[16], e[16], step[16], worst = 0;
         gfd_err err;
-        CHECK(field_sliced(&X, &Y, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+        CHECK(run_sliced(&X, &Y, &o, V, &err) == 0, "%s", err.msg);
         gfd_rng r;
         gfd_rng_seed(&r, 40 + c);
         for (size_t i = 0; i < n; i += 3) {
@@ -310,22 +328,27 @@ static void test_sphere_gradient(void)
 }
 
 /* X == Y on the sphere: exactly zero (the optimal shift is 0, every level an atom's own);
- * weights are a usage error. */
+ * weights are a usage error, one coordinate the geometry's data error. */
 static void test_sphere_identity_and_errors(void)
 {
     gfd_cloud X = on_sphere(tu_seeded_cloud(50, 45, 3, 0, 1, 0)), W = tu_seeded_cloud(51, 45, 3, 0, 1, 1);
-    gfd_field_opts o = opts(16, 3, 0);
-    o.sphere = 1;
+    sl_opts o = opts(16, 3, 0);
+    o.geometry = gfd_geometry_sphere();
     double V[45 * 3], mx = 0;
     gfd_err err;
-    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) == 0, "%s", err.msg);
+    CHECK(run_sliced(&X, &X, &o, V, &err) == 0, "%s", err.msg);
     for (size_t k = 0; k < 45 * 3; k++)
         mx = fmax(mx, fabs(V[k]));
     CHECK(mx == 0, "X == Y: |v| up to %.3g", mx);
     X.w = W.w;
-    CHECK(field_sliced(&X, &X, &o, 0, V, NULL, &err) < 0 && err.code == GFD_EUSAGE &&
-          strstr(err.msg, "weights"), "weights on the sphere: '%s'", err.msg);
+    CHECK(run_sliced(&X, &X, &o, V, &err) < 0 && err.code == GFD_EUSAGE &&
+          strstr(err.msg, "sliced: weights are not available on the sphere"), "weights on the sphere: '%s'",
+          err.msg);
     X.w = NULL;
+    double line[4] = {1, -1, 1, -1};  /* unit rows of one coordinate: not points of S^(d-1) */
+    gfd_cloud L1 = {.n = 4, .d = 1, .x = line};
+    CHECK(run_sliced(&L1, &L1, &o, V, &err) < 0 && err.code == GFD_EDATA &&
+          strstr(err.msg, "the sphere needs at least 2 coordinates"), "one coordinate: '%s'", err.msg);
     gfd_cloud_free(&X), gfd_cloud_free(&W);
 }
 

@@ -1,8 +1,9 @@
-/* The smoothed-KL field (lib/field_smoothed.c, MATH §3.3): against a direct loop over the
+/* The smoothed-KL field (lib/fields/smoothed.c, MATH §3.3): against a direct loop over the
  * same Monte Carlo draws; how often a small step lowers the plug-in divergence (the
  * semi-gradient measurement, kl-smoothed against kl, rkl, chi2); the limit h -> 0 and
  * the difference at large h; independence of the thread count. */
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,31 +18,33 @@ static void test_against_direct(void)
     gfd_rng r;
     gfd_rng_seed(&r, 31);
     gfd_cloud Y = tu_cloud(&r, 30, 3, 0, 1, 0), X = tu_cloud(&r, 20, 3, 0.4, 0.8, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.5, o.mc = 5, o.seed = 3, o.step = 2;
-    for (o.exclude_self = 0; o.exclude_self <= 1; o.exclude_self++) {
-        double *V = tu_field("kl-smoothed", &o, &X, &Y), worst = 0;
+    const double h = 0.5;
+    const int mc = 5;
+    const uint64_t seed = 3, step = 2;
+    for (int exclude_self = 0; exclude_self <= 1; exclude_self++) {
+        char opts[64];
+        snprintf(opts, sizeof opts, "mc=%d%s", mc, exclude_self ? " exclude-self" : "");
+        double *V = tu_field_at("kl-smoothed", opts, NULL, h, seed, step, &X, &Y), worst = 0;
         for (size_t i = 0; i < X.n; i++) {
             gfd_rng ri;
-            gfd_field_rng(&ri, o.seed, o.step, GFD_STREAM_MC, i);
+            gfd_field_rng(&ri, seed, step, GFD_STREAM_MC, i);
             long double v[3] = {0}, mp[3], mq[3], lse;
-            for (int s = 0; s < o.mc; s++) {
+            for (int s = 0; s < mc; s++) {
                 double z[3];
                 for (int c = 0; c < 3; c++)
-                    z[c] = X.x[i * 3 + c] + o.h * gfd_rng_normal(&ri);
+                    z[c] = X.x[i * 3 + c] + h * gfd_rng_normal(&ri);
                 /* MATH §2.2's m(z) of each cloud, uniform weights, pair by pair */
-                tu_ref_pass(z, &Y, NULL, o.h, -1, &lse, mp);
-                tu_ref_pass(z, &X, NULL, o.h, o.exclude_self ? (long)i : -1, &lse, mq);
+                tu_ref_pass(z, &Y, NULL, h, -1, &lse, mp);
+                tu_ref_pass(z, &X, NULL, h, exclude_self ? (long)i : -1, &lse, mq);
                 for (int c = 0; c < 3; c++)
-                    v[c] += (mp[c] - mq[c]) / ((long double)o.h * o.h * o.mc);
+                    v[c] += (mp[c] - mq[c]) / ((long double)h * h * mc);
             }
             double e = 0, n2 = 0;
             for (int c = 0; c < 3; c++)
                 e += (V[i * 3 + c] - (double)v[c]) * (V[i * 3 + c] - (double)v[c]), n2 += (double)(v[c] * v[c]);
             worst = fmax(worst, sqrt(e / n2));
         }
-        CHECK(worst < 1e-9, "exclude_self %d: relative error %.3g", o.exclude_self, worst);
+        CHECK(worst < 1e-9, "exclude_self %d: relative error %.3g", exclude_self, worst);
         free(V);
     }
     gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -89,20 +92,18 @@ static void test_semi_gradient(void)
         gfd_rng_seed(&r, 1000 + (uint64_t)cloud);
         double mu = 3 * gfd_rng_uniform(&r) - 1.5, spread = 0.3 + 1.2 * gfd_rng_uniform(&r);
         gfd_cloud Y = tu_cloud(&r, 20, 1, 0, 1, 0), X = tu_cloud(&r, 20, 1, mu, spread, 0);
-        gfd_field_opts o;
-        gfd_field_opts_default(&o);
-        o.h = 0.3 + 0.7 * gfd_rng_uniform(&r);
-        o.seed = (uint64_t)cloud;
+        const double h = 0.3 + 0.7 * gfd_rng_uniform(&r);
+        const uint64_t seed = (uint64_t)cloud;  /* kl-smoothed's draws, default options */
         double lo = INFINITY, hi = -INFINITY, moved[20];
         for (int i = 0; i < 20; i++)
             lo = fmin(lo, fmin(X.x[i], Y.x[i])), hi = fmax(hi, fmax(X.x[i], Y.x[i]));
-        lo -= 8 * o.h, hi += 8 * o.h;
+        lo -= 8 * h, hi += 8 * h;
         for (int f = 0; f < 4; f++) {
-            double *V = tu_field(cases[f].field, &o, &X, &Y);
+            double *V = tu_field_at(cases[f].field, NULL, NULL, h, seed, 0, &X, &Y);
             for (int i = 0; i < 20; i++)
-                moved[i] = X.x[i] + 0.01 * o.h * o.h * V[i];
-            wins[f] += plugin(cases[f].div, moved, 20, Y.x, 20, o.h, lo, hi)
-                     < plugin(cases[f].div, X.x, 20, Y.x, 20, o.h, lo, hi);
+                moved[i] = X.x[i] + 0.01 * h * h * V[i];
+            wins[f] += plugin(cases[f].div, moved, 20, Y.x, 20, h, lo, hi)
+                     < plugin(cases[f].div, X.x, 20, Y.x, 20, h, lo, hi);
             free(V);
         }
         gfd_cloud_free(&X), gfd_cloud_free(&Y);
@@ -132,14 +133,12 @@ static void test_limit_small_h(void)
     gfd_rng r;
     gfd_rng_seed(&r, 33);
     gfd_cloud Y = tu_cloud(&r, 20, 1, 0, 1, 0), X = tu_cloud(&r, 20, 1, 0.5, 1, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.mc = 1024;
+    const char *opts = "mc=1024";
     const double hs[] = {1, 0.01, 0.003, 0.001};
     double gap[4];
     for (int k = 0; k < 4; k++) {
-        o.h = hs[k];
-        double *vs = tu_field("kl-smoothed", &o, &X, &Y), *vk = tu_field("kl", &o, &X, &Y);
+        double *vs = tu_field("kl-smoothed", opts, hs[k], &X, &Y);
+        double *vk = tu_field("kl", opts, hs[k], &X, &Y);
         gap[k] = relative_gap(vs, vk, X.n);
         printf("# h = %g: |kl-smoothed - kl| / |kl| = %.3g\n", hs[k], gap[k]);
         CHECK(k == 0 || gap[k] < gap[k - 1], "the gap grew from h = %g to h = %g", hs[k - 1], hs[k]);
@@ -156,13 +155,10 @@ static void test_threads(void)
     gfd_rng r;
     gfd_rng_seed(&r, 34);
     gfd_cloud Y = tu_cloud(&r, 700, 2, 0, 1, 0), X = tu_cloud(&r, 600, 2, 0.5, 1, 0);
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.h = 0.3;
     omp_set_num_threads(1);
-    double *a = tu_field("kl-smoothed", &o, &X, &Y);
+    double *a = tu_field("kl-smoothed", NULL, 0.3, &X, &Y);
     omp_set_num_threads(2);
-    double *b = tu_field("kl-smoothed", &o, &X, &Y);
+    double *b = tu_field("kl-smoothed", NULL, 0.3, &X, &Y);
     CHECK(!memcmp(a, b, X.n * 2 * sizeof *a), "1 and 2 threads differ");
     free(a), free(b);
     gfd_cloud_free(&X), gfd_cloud_free(&Y);

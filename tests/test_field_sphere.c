@@ -1,11 +1,14 @@
-/* The fields and steps on the sphere (MATH §4): the Riemannian score against central
- * finite differences along geodesics, identifiability, tangency, the unsupported fields,
- * the exponential-map step and its cap, norms after 1000 flow steps, the bandwidth rule. */
+/* The fields and steps on the sphere (MATH §4), each run with the geometry
+ * gfd_geometry_sphere(): the Riemannian score (the kernel passes of lib/fields/fdiv.c)
+ * against central finite differences along geodesics, identifiability, tangency, the
+ * unsupported fields and options, the exponential-map step and its cap, norms after 1000
+ * flow steps, the bandwidth rule (lib/geometry/sphere_bw.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields/field_impl.h"
 #include "gfd.h"
+#include "fields/field_impl.h"
+#include "testutil.h"
 #include "unit.h"
 
 enum { N = 40, M = 50, D = 3 };
@@ -35,22 +38,18 @@ static long double dotl(const double *a, const double *b)
 /* MATH §4: d/dt log p_h(exp_x(t u)) at t = 0 is grad_S log p_h(x) . u = kappa m_p . u for a
  * unit tangent u. Central differences with t = 1e-5: truncation ~ t^2 kappa^3 ~ 1e-8 and
  * rounding ~ 1e-16 kappa / t ~ 1e-10 here, so the tolerance is 1e-7 kappa. The same for q,
- * and the kl field v = grad_S log p_h - grad_S log q_h through gfd_velocity. */
+ * and the kl field v = grad_S log p_h - grad_S log q_h through gfd_field_velocity. */
 static void test_score_fd(void)
 {
     double x[N * D], y[M * D], lp[N], lq[N], mp[N * D], mq[N * D], v[N * D];
     double qa[N * D], qb[N * D], lpa[N], lpb[N], lqa[N], lqb[N], s1[N * D], s2[N * D];
     cluster(x, N, 1, 3), cluster(y, M, 2, 2);
     gfd_cloud X = {N, D, x, NULL}, Y = {M, D, y, NULL};
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.sphere = 1, o.h = 0.35;
-    const double kappa = 1 / (o.h * o.h), t = 1e-5;
+    const gfd_geometry *g = gfd_geometry_sphere();
+    const double h = 0.35, kappa = 1 / (h * h), t = 1e-5;
     gfd_err err;
-    gfd_field_spec spec;
-    gfd_field_parse("kl", &spec, &err);
-    CHECK(field_kde_passes(&X, &Y, x, &o, lp, mp, lq, mq, &err) == 0, "%s", err.msg);
-    CHECK(gfd_velocity(&spec, &o, &X, &Y, v, NULL, &err) == 0, "%s", err.msg);
+    CHECK(field_kde_passes(&X, &Y, x, g, h, 0, lp, mp, lq, mq, &err) == 0, "%s", err.msg);
+    CHECK(tu_field_try("kl", NULL, g, h, 0, 0, &X, &Y, v, &err) == 0, "%s", err.msg);
     gfd_rng r;
     gfd_rng_seed(&r, 7);
     double worst = 0;
@@ -67,8 +66,8 @@ static void test_score_fd(void)
             gfd_sphere_exp(x + i * D, qa + i * D, qa + i * D, D);
             gfd_sphere_exp(x + i * D, qb + i * D, qb + i * D, D);
         }
-        CHECK(field_kde_passes(&X, &Y, qa, &o, lpa, s1, lqa, s2, &err) == 0, "%s", err.msg);
-        CHECK(field_kde_passes(&X, &Y, qb, &o, lpb, s1, lqb, s2, &err) == 0, "%s", err.msg);
+        CHECK(field_kde_passes(&X, &Y, qa, g, h, 0, lpa, s1, lqa, s2, &err) == 0, "%s", err.msg);
+        CHECK(field_kde_passes(&X, &Y, qb, g, h, 0, lpb, s1, lqb, s2, &err) == 0, "%s", err.msg);
         for (int i = 0; i < N; i++) {
             double fp = (lpa[i] - lpb[i]) / (2 * t), fq = (lqa[i] - lqb[i]) / (2 * t);
             double sp = kappa * (double)dotl(mp + i * D, u + i * D);
@@ -91,14 +90,10 @@ static void test_identifiable(void)
     double x[M * D], v[M * D];
     cluster(x, M, 3, 3);
     gfd_cloud X = {M, D, x, NULL};
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.sphere = 1, o.h = 0.3;
     for (size_t f = 0; f < sizeof sphere_fields / sizeof *sphere_fields; f++) {
-        gfd_field_spec spec;
         gfd_err err;
-        gfd_field_parse(sphere_fields[f], &spec, &err);
-        CHECK(gfd_velocity(&spec, &o, &X, &X, v, NULL, &err) == 0, "%s", err.msg);
+        CHECK(tu_field_try(sphere_fields[f], NULL, gfd_geometry_sphere(), 0.3, 0, 0, &X, &X, v, &err) == 0,
+              "%s: %s", sphere_fields[f], err.msg);
         double mx = 0;
         for (int k = 0; k < M * D; k++)
             mx = fmax(mx, fabs(v[k]));
@@ -119,17 +114,13 @@ static void test_rotated(void)
         x[i * D + 2] = y[i * D + 2];
     }
     gfd_cloud X = {M, D, x, NULL}, Y = {M, D, y, NULL};
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.sphere = 1, o.h = 0.4;
     static const char *const ot[] = {"drift", "sinkhorn", "sinkhorn-proxy", "sliced"};
     const size_t nf = sizeof sphere_fields / sizeof *sphere_fields;
     for (size_t f = 0; f < nf + 4; f++) {
         const char *name = f < nf ? sphere_fields[f] : ot[f - nf];
-        gfd_field_spec spec;
         gfd_err err;
-        gfd_field_parse(name, &spec, &err);
-        CHECK(gfd_velocity(&spec, &o, &X, &Y, v, NULL, &err) == 0, "%s", err.msg);
+        CHECK(tu_field_try(name, NULL, gfd_geometry_sphere(), 0.4, 0, 0, &X, &Y, v, &err) == 0, "%s: %s",
+              name, err.msg);
         double radial = 0, speed = 0, turn = 0;
         for (int i = 0; i < M; i++) {
             double len = gfd_sphere_length(v + i * D, D);
@@ -142,32 +133,25 @@ static void test_rotated(void)
     }
 }
 
-/* Fields without a spherical version fail as usage errors; off-sphere rows as data errors. */
+/* Fields and options without a spherical version fail as usage errors; off-sphere rows as
+ * data errors. */
 static void test_unsupported(void)
 {
     double x[N * D], y[M * D], v[N * D];
     cluster(x, N, 5, 2), cluster(y, M, 6, 2);
     gfd_cloud X = {N, D, x, NULL}, Y = {M, D, y, NULL};
-    gfd_field_opts o;
-    gfd_field_opts_default(&o);
-    o.sphere = 1, o.h = 0.4;
+    const gfd_geometry *g = gfd_geometry_sphere();
     static const char *const bad[] = {"kl-smoothed", "sliced,kl-smoothed"};
     for (size_t f = 0; f < sizeof bad / sizeof *bad; f++) {
-        gfd_field_spec spec;
         gfd_err err = {0};
-        gfd_field_parse(bad[f], &spec, &err);
-        CHECK(gfd_velocity(&spec, &o, &X, &Y, v, NULL, &err) < 0 && err.code == GFD_EUSAGE &&
+        CHECK(tu_field_try(bad[f], NULL, g, 0.4, 0, 0, &X, &Y, v, &err) < 0 && err.code == GFD_EUSAGE &&
               strstr(err.msg, "not available on the sphere"), "%s: '%s'", bad[f], err.msg);
     }
-    gfd_field_spec spec;
     gfd_err err = {0};
-    gfd_field_parse("mmd", &spec, &err);
-    o.noise_inject = 0.1;
-    CHECK(gfd_velocity(&spec, &o, &X, &Y, v, NULL, &err) < 0 && err.code == GFD_EUSAGE,
-          "mmd --noise-inject: '%s'", err.msg);
-    o.noise_inject = 0;
+    CHECK(tu_field_try("mmd", "noise-inject=0.1", g, 0.4, 0, 0, &X, &Y, v, &err) < 0 &&
+          err.code == GFD_EUSAGE, "mmd --noise-inject: '%s'", err.msg);
     x[2 * D] *= 1 + 1e-5;
-    CHECK(gfd_velocity(&spec, &o, &X, &Y, v, NULL, &err) < 0 && err.code == GFD_EDATA &&
+    CHECK(tu_field_try("mmd", NULL, g, 0.4, 0, 0, &X, &Y, v, &err) < 0 && err.code == GFD_EDATA &&
           strstr(err.msg, "particles: row 3"), "off the sphere: '%s'", err.msg);
 }
 
@@ -182,7 +166,7 @@ static void test_step_exp(void)
     for (int k = 0; k < N * D; k++)
         v[k] = 2 * gfd_rng_normal(&r);
     memcpy(z, x, sizeof z);
-    gfd_step_opts s = {.eta = 0.3, .sphere = 1};
+    gfd_step_opts s = {.eta = 0.3, .geometry = gfd_geometry_sphere()};
     gfd_err err;
     CHECK(gfd_step(z, N, D, v, &s, &err) == 0, "%s", err.msg);
     double worst = 0;
@@ -216,17 +200,17 @@ static void test_flow_norms(void)
     double x[N * D], y[M * D];
     cluster(x, N, 10, 1), cluster(y, M, 11, 3);
     gfd_cloud X = {N, D, x, NULL}, Y = {M, D, y, NULL};
-    gfd_field_opts fo;
-    gfd_field_opts_default(&fo);
-    fo.sphere = 1;
     gfd_flow_opts o;
     gfd_flow_opts_default(&o, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
     o.steps = 1000;
     o.step.noise = 0.05;
     gfd_field_spec spec;
     gfd_err err;
-    gfd_field_parse("rkl:0.5,chi2:0.5", &spec, &err);
-    CHECK(gfd_flow(&spec, &fo, &o, &X, &Y, keep_last, NULL, &err) == 0, "%s", err.msg);
+    CHECK(gfd_field_parse("rkl:0.5,chi2:0.5", &spec, &err) == 0, "%s", err.msg);
+    gfd_field *f = gfd_field_new(&spec, NULL, gfd_geometry_sphere(), &err);
+    CHECK(f, "%s", err.msg);
+    CHECK(f && gfd_flow(f, &o, &X, &Y, keep_last, NULL, &err) == 0, "%s", err.msg);
+    gfd_field_free(f);
     double worst = 0;
     for (int i = 0; i < N; i++)
         worst = fmax(worst, fabs(gfd_sphere_length(x + i * D, D) - 1));
@@ -234,7 +218,8 @@ static void test_flow_norms(void)
 }
 
 /* Points (cos a, +-sin a, 0) around mu = (1, 0, 0): theta_j = a for all j, so
- * sigma = sqrt(M a^2 / ((M - 1)(d - 1))) exactly; scott h = sigma M^(-1/(d + 3)). */
+ * sigma = sqrt(M a^2 / ((M - 1)(d - 1))) exactly (gfd_bw_sigma_sphere, internal); scott
+ * h = sigma M^(-1/(d + 3)), the sphere geometry's rule (gfd_geometry_bandwidth). */
 static void test_bandwidth(void)
 {
     double y[M * D], sigma, h;
@@ -246,7 +231,8 @@ static void test_bandwidth(void)
     CHECK(gfd_bw_sigma_sphere(&Y, &sigma, &err) == 0, "%s", err.msg);
     double want = sqrt(M * a * a / ((M - 1.0) * (D - 1)));
     CHECK_CLOSE(sigma, want, 1e-13);
-    CHECK(gfd_bw_select_sphere(&(gfd_bw_rule){GFD_BW_SCOTT, 0}, &Y, 0, &h, &err) == 0, "%s", err.msg);
+    CHECK(gfd_geometry_bandwidth(gfd_geometry_sphere(), &(gfd_bw_rule){GFD_BW_SCOTT, 0}, &Y, 0, &h, &err) == 0,
+          "%s", err.msg);
     CHECK_CLOSE(h, want * pow(M, -1.0 / (D + 3)), 1e-13);
     for (int j = 0; j < M; j++)
         y[j * D] = 0, y[j * D + 1] = j % 2 ? 1 : -1;

@@ -118,7 +118,9 @@ static const double tricky[12] = {0.1, -0.0, 4.9406564584124654e-324, DBL_MAX, -
 
 static void check_round_trip(const char *name, gfd_format fmt, int gz)
 {
-    gfd_cloud c = {.n = 3, .d = 4, .x = (double *)tricky}, got;
+    double values[12];
+    memcpy(values, tricky, sizeof values);
+    gfd_cloud c = {.n = 3, .d = 4, .x = values}, got;
     gfd_format f = GFD_FMT_NONE;
     gfd_err err;
     if (write_cloud(name, fmt, gz, &c) < 0)

@@ -1,9 +1,11 @@
 /* KDE log-density and score (MATH §2) and bandwidth rules (§2.5) against direct
- * computations written out here pair by pair. Tolerances are stated per test. */
+ * computations written out here pair by pair, and the median rule's quickselect
+ * (lib/density/select.h, internal) against qsort. Tolerances are stated per test. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfd.h"
+#include "density/select.h"
 #include "testutil.h"
 #include "unit.h"
 

@@ -1,6 +1,8 @@
 /* The kernel-sum engine against a direct double loop in long double (the reference
  * below), for every kernel, bias, self pair, both inner paths (direct d < 32, gemm
- * d >= 32), tile edges, tiny bandwidths and thread counts. Tolerances in each test. */
+ * d >= 32), tile edges, chunks of 16384 references (each row's chunk states merged through
+ * gfd_lse_merge, by row tasks or by (row, chunk) tasks), tiny bandwidths and thread counts.
+ * Tolerances in each test. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +176,29 @@ static void test_tiny_bandwidth(void)
     compare(30, 1000, 2, 2, sp, 1e-12);
 }
 
+static void test_chunks(void)
+{
+    /* M past one chunk of 16384 references, with a ragged last chunk, biases and floors
+     * indexed across the chunks; at 1 thread 100 rows go by row tasks, at 2 threads by
+     * (row, chunk) tasks (fewer than 64 rows per thread): both against the reference */
+    double one = 1;  /* a non-NULL marker: compare() fills in random biases and floors */
+    gfd_ksum_spec direct = {.kernel = GFD_KERNEL_GAUSS, .h = 0.7, .bias = &one};
+    gfd_ksum_spec gemm = {.kernel = GFD_KERNEL_GAUSS, .h = 4.0, .bias = &one, .floor = &one};
+    for (int threads = 1; threads <= 2; threads++) {
+        omp_set_num_threads(threads);
+        compare(100, 20000, 2, 2, direct, 1e-13);
+        compare(100, 17000, 40, 3, gemm, 1e-11);
+    }
+}
+
 static void test_thread_invariance(void)
 {
+    /* 1000 x 1500: one chunk, row tasks at either count; 100 x 20000: two chunks, row
+     * tasks at 1 thread and (row, chunk) tasks at 2: the same bytes */
     gfd_rng r;
     gfd_rng_seed(&r, 7);
-    for (size_t d = 2; d <= 48; d += 46) {
-        size_t n = 1000, m = 1500;
+    for (size_t t = 0; t < 4; t++) {
+        size_t d = t % 2 ? 48 : 2, n = t < 2 ? 1000 : 100, m = t < 2 ? 1500 : 20000;
         double *Q = random_matrix(&r, n, d, 1), *R = random_matrix(&r, m, d, 1);
         double *l1 = malloc(n * sizeof *l1), *l2 = malloc(n * sizeof *l2);
         double *o1 = malloc(n * d * sizeof *o1), *o2 = malloc(n * d * sizeof *o2);
@@ -189,7 +208,7 @@ static void test_thread_invariance(void)
         omp_set_num_threads(2);
         gfd_ksum(Q, n, R, m, d, R, d, &sp, l2, o2, NULL);
         CHECK(!memcmp(l1, l2, n * sizeof *l1) && !memcmp(o1, o2, n * d * sizeof *o1),
-              "d=%zu: results differ between 1 and 2 threads", d);
+              "n=%zu m=%zu d=%zu: results differ between 1 and 2 threads", n, m, d);
         free(Q), free(R), free(l1), free(l2), free(o1), free(o2);
     }
 }
@@ -229,6 +248,7 @@ int main(void)
     RUN(test_exclude_self);
     RUN(test_floor);
     RUN(test_tiny_bandwidth);
+    RUN(test_chunks);
     RUN(test_thread_invariance);
     RUN(test_merge);
     RUN(test_bad_bandwidth);

@@ -1,7 +1,9 @@
-/* Precision, recall, density, coverage (lib/metric_prdc.c) against a direct transcription
+/* Precision, recall, density, coverage (lib/metrics/prdc.c) against a direct transcription
  * of the `prdc` package (Naeem et al. 2020) below: full distance matrices, k-th neighbour
  * radii by sorting each row (itself included, so the (k+1)-th smallest), strict <.
- * The values are counts over N or M: they must agree exactly. */
+ * The values are counts over N or M: they must agree exactly, also when one list prepared
+ * against R (its radii computed once) is evaluated on several sample sets, and on the
+ * sphere. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,30 +65,54 @@ static void reference(const gfd_cloud *fake, const gfd_cloud *real, size_t k, do
     free(rr), free(rf), free(D);
 }
 
-static void check(const gfd_cloud *S, const gfd_cloud *R, int k)
+/* prdc with k nearest neighbours prepared against R (flat, the defaults otherwise). */
+static gfd_metrics *prdc_new(const gfd_cloud *R, int k, gfd_err *err)
 {
-    gfd_metric_opts o;
-    gfd_metric_opts_default(&o);
-    o.k = k;
-    double got[4], want[4];
+    char opts[32];
+    gfd_settings set;
+    snprintf(opts, sizeof opts, "k=%d", k);
+    if (tu_settings(&set, opts, 1, err) < 0)
+        return NULL;
+    gfd_metric_setup setup = {.settings = &set, .bw = {GFD_BW_SCOTT, 0}};
+    return gfd_metrics_new("prdc", &setup, R, err);
+}
+
+/* m (prdc with k, prepared against R) at S against the reference. */
+static void check_prepared(gfd_metrics *m, const gfd_cloud *S, const gfd_cloud *R, int k)
+{
+    double got[4] = {NAN, NAN, NAN, NAN}, want[4];
     gfd_err err;
-    CHECK(gfd_metric_prdc(S, R, &o, got, &err) == 0, "%s", err.msg);
+    CHECK(m && gfd_metrics_eval(m, S, got, &err) == 0, "%s", m ? err.msg : "not prepared");
     reference(S, R, (size_t)k, want);
     for (int c = 0; c < 4; c++)
         CHECK(got[c] == want[c], "k=%d column %d: %.17g, want %.17g", k, c, got[c], want[c]);
 }
 
+static void check(const gfd_cloud *S, const gfd_cloud *R, int k)
+{
+    gfd_err err;
+    gfd_metrics *m = prdc_new(R, k, &err);
+    CHECK(m, "%s", err.msg);
+    check_prepared(m, S, R, k);
+    gfd_metrics_free(m);
+}
+
 static void test_against_reference(void)
 {
-    /* a blurred, a shifted and a collapsed sample set, k = 1, 5, 9 */
+    /* a blurred, a shifted and a collapsed sample set, k = 1, 5, 9; k = 5 prepared once
+     * for the three */
     gfd_cloud R = tu_seeded_cloud(1, 300, 2, 0, 1, 0);
     gfd_cloud S[3] = {tu_seeded_cloud(2, 250, 2, 0, 1.6, 0), tu_seeded_cloud(3, 320, 2, 0.8, 1, 0),
                       tu_seeded_cloud(4, 200, 2, 0.5, 0.2, 0)};
+    gfd_err err;
+    gfd_metrics *m5 = prdc_new(&R, 5, &err);
+    CHECK(m5, "%s", err.msg);
     for (int s = 0; s < 3; s++) {
-        check(&S[s], &R, 5);
+        check_prepared(m5, &S[s], &R, 5);
         check(&S[s], &R, 1 + 4 * s);
         gfd_cloud_free(&S[s]);
     }
+    gfd_metrics_free(m5);
     gfd_cloud_free(&R);
 }
 
@@ -101,20 +127,41 @@ static void test_duplicates(void)
     gfd_cloud_free(&R), gfd_cloud_free(&S);
 }
 
+static void test_sphere(void)
+{
+    /* unit rows on S^2: on the sphere (geodesic distances, an increasing function of the
+     * chord) every comparison, hence every value, is the flat one: exactly the reference */
+    gfd_cloud R = tu_seeded_cloud(9, 150, 3, 0, 1, 0), S = tu_seeded_cloud(10, 120, 3, 0.4, 1, 0);
+    gfd_cloud *both[] = {&R, &S};
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < both[t]->n; i++) {
+            double *x = both[t]->x + 3 * i, r = sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
+            x[0] /= r, x[1] /= r, x[2] /= r;
+        }
+    double got[4], want[4];
+    gfd_err err;
+    CHECK(tu_metric_try("prdc", "k=4", gfd_geometry_sphere(), NULL, &S, &R, got, &err) == 0, "%s", err.msg);
+    reference(&S, &R, 4, want);
+    for (int c = 0; c < 4; c++)
+        CHECK(got[c] == want[c], "sphere column %d: %.17g, want %.17g", c, got[c], want[c]);
+    gfd_cloud_free(&R), gfd_cloud_free(&S);
+}
+
 static void test_thread_invariance_and_errors(void)
 {
     gfd_cloud R = tu_seeded_cloud(7, 500, 2, 0, 1, 0), S = tu_seeded_cloud(8, 400, 2, 0, 1.2, 0);
-    gfd_metric_opts o;
-    gfd_metric_opts_default(&o);
     double a[4], b[4];
-    omp_set_num_threads(1);
-    gfd_metric_prdc(&S, &R, &o, a, NULL);
-    omp_set_num_threads(2);
-    gfd_metric_prdc(&S, &R, &o, b, NULL);
-    CHECK(!memcmp(a, b, sizeof a), "1 vs 2 threads differ");
     gfd_err err;
-    S.n = 5;
-    CHECK(gfd_metric_prdc(&S, &R, &o, a, &err) < 0 && err.code == GFD_EDATA, "N = k accepted");
+    omp_set_num_threads(1);
+    CHECK(tu_metric_try("prdc", NULL, NULL, NULL, &S, &R, a, &err) == 0, "%s", err.msg);
+    omp_set_num_threads(2);
+    CHECK(tu_metric_try("prdc", NULL, NULL, NULL, &S, &R, b, &err) == 0, "%s", err.msg);
+    CHECK(!memcmp(a, b, sizeof a), "1 vs 2 threads differ");
+    S.n = 5;  /* k = 5 by default: N = k fails when evaluated, M = k when prepared */
+    CHECK(tu_metric_try("prdc", NULL, NULL, NULL, &S, &R, a, &err) < 0 && err.code == GFD_EDATA,
+          "N = k accepted");
+    CHECK(tu_metric_try("prdc", NULL, NULL, NULL, &R, &S, a, &err) < 0 && err.code == GFD_EDATA,
+          "M = k accepted");
     gfd_cloud_free(&R), gfd_cloud_free(&S);
 }
 
@@ -122,6 +169,7 @@ int main(void)
 {
     RUN(test_against_reference);
     RUN(test_duplicates);
+    RUN(test_sphere);
     RUN(test_thread_invariance_and_errors);
     UNIT_END();
 }

@@ -1,14 +1,31 @@
-/* Sliced W2 (lib/metric_sliced.c): the one-dimensional W_2^2 against the quantile
- * functions sampled on the common grid of levels k / (N M) (exact for step functions),
- * sw2 against the same directions drawn here and projected by a direct loop, d = 1
- * (every direction is +-1: sw2 is the exact W2), and 1 vs 2 threads. */
+/* Sliced W2 (lib/metrics/sliced.c, flat): the one-dimensional W_2^2 (gfd_w2sq_1d,
+ * lib/ot/line.c) against the quantile functions sampled on the common grid of levels
+ * k / (N M) (exact for step functions), sw2 against the same directions drawn here and
+ * projected by a direct loop, d = 1 (every direction is +-1: sw2 is the exact W2), and
+ * 1 vs 2 threads. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfd.h"
 #include "gfd/metric.h"
+#include "ot/ot.h"
+#include "testutil.h"
 #include "unit.h"
+
+/* sw2 of S against R, flat, with `seed` and options opts ("projections=50"). */
+static double sw2(const gfd_cloud *S, const gfd_cloud *R, uint64_t seed, const char *opts)
+{
+    gfd_settings set;
+    gfd_err err;
+    double v = NAN;
+    CHECK(tu_settings(&set, opts, 1, &err) == 0, "%s", err.msg);
+    gfd_metric_setup setup = {.settings = &set, .bw = {GFD_BW_SCOTT, 0}, .seed = seed};
+    gfd_metrics *m = gfd_metrics_new("sw2", &setup, R, &err);
+    CHECK(m && gfd_metrics_eval(m, S, &v, &err) == 0, "sw2 [%s]: %s", opts ? opts : "", err.msg);
+    gfd_metrics_free(m);
+    return v;
+}
 
 static gfd_cloud random_cloud(uint64_t seed, size_t n, size_t d, double scale)
 {
@@ -64,11 +81,9 @@ static void test_sw2_same_directions(void)
 {
     /* the directions of (seed, l), projections by a direct loop: 1e-13 relative */
     gfd_cloud S = random_cloud(1, 70, 3, 1), R = random_cloud(2, 55, 3, 2);
-    gfd_metric_opts o;
-    gfd_metric_opts_default(&o);
-    o.seed = 42, o.projections = 50;
+    const int projections = 50;
     long double s = 0;
-    for (int l = 0; l < o.projections; l++) {
+    for (int l = 0; l < projections; l++) {
         gfd_rng r;
         double th[3], ps[70], pr[55];
         gfd_rng_split(&r, 42, (uint64_t)l);
@@ -79,8 +94,7 @@ static void test_sw2_same_directions(void)
             pr[j] = R.x[3 * j] * th[0] + R.x[3 * j + 1] * th[1] + R.x[3 * j + 2] * th[2];
         s += grid_w2sq(ps, 70, pr, 55);
     }
-    double want = sqrt((double)(s / o.projections)), got;
-    CHECK(gfd_metric_sw2(&S, &R, &o, &got, NULL) == 0, "sw2 failed");
+    double want = sqrt((double)(s / projections)), got = sw2(&S, &R, 42, "projections=50");
     CHECK(fabs(got - want) <= 1e-13 * want, "%.17g, want %.17g", got, want);
     gfd_cloud_free(&S), gfd_cloud_free(&R);
 }
@@ -89,10 +103,7 @@ static void test_one_dimension(void)
 {
     /* d = 1: sw2 is W2 of the two sets itself, whatever the directions: 1e-14 relative */
     gfd_cloud S = random_cloud(4, 30, 1, 1), R = random_cloud(5, 45, 1, 3);
-    gfd_metric_opts o;
-    gfd_metric_opts_default(&o);
-    double got, want = sqrt(grid_w2sq(S.x, 30, R.x, 45));
-    CHECK(gfd_metric_sw2(&S, &R, &o, &got, NULL) == 0, "sw2 failed");
+    double want = sqrt(grid_w2sq(S.x, 30, R.x, 45)), got = tu_metric("sw2", NULL, NULL, &S, &R);
     CHECK(fabs(got - want) <= 1e-14 * want, "%.17g, want %.17g", got, want);
     gfd_cloud_free(&S), gfd_cloud_free(&R);
 }
@@ -100,16 +111,13 @@ static void test_one_dimension(void)
 static void test_thread_invariance(void)
 {
     gfd_cloud S = random_cloud(6, 900, 5, 1), R = random_cloud(7, 800, 5, 1.5);
-    gfd_metric_opts o;
-    gfd_metric_opts_default(&o);
     double a, b;
     omp_set_num_threads(1);
-    gfd_metric_sw2(&S, &R, &o, &a, NULL);
+    a = sw2(&S, &R, 0, NULL);
     omp_set_num_threads(2);
-    gfd_metric_sw2(&S, &R, &o, &b, NULL);
+    b = sw2(&S, &R, 0, NULL);
     CHECK(a == b, "1 thread %.17g, 2 threads %.17g", a, b);
-    o.seed = 1;
-    gfd_metric_sw2(&S, &R, &o, &b, NULL);
+    b = sw2(&S, &R, 1, NULL);
     CHECK(a != b, "another seed, the same directions");
     gfd_cloud_free(&S), gfd_cloud_free(&R);
 }

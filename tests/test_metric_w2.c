@@ -1,12 +1,16 @@
-/* The exact assignment solver (lib/metric_w2.c) against every permutation for small N,
- * against a textbook O(N^3) Hungarian algorithm with a stored cost matrix (e-maxx's
- * Kuhn-Munkres with potentials, written out below) for N up to 300 on sets that are
- * alike, shifted, collapsed and full of ties, and the w2 metric's checks. */
+/* The exact assignment solver (gfd_lap, lib/ot/lap.c) against every permutation for small
+ * N (squared distances flat, squared geodesics on the sphere), against a textbook O(N^3)
+ * Hungarian algorithm with a stored cost matrix (e-maxx's Kuhn-Munkres with potentials,
+ * written out below) for N up to 300 on sets that are alike, shifted, collapsed and full
+ * of ties, and the w2 metric (lib/metrics/w2.c): its value on each geometry and its
+ * checks. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfd.h"
 #include "gfd/metric.h"
+#include "ot/ot.h"
+#include "testutil.h"
 #include "unit.h"
 
 static double *random_points(uint64_t seed, size_t n, size_t d, double scale, double shift)
@@ -121,7 +125,7 @@ static double solve(const double *X, const double *Y, size_t n, size_t d)
     char *seen = calloc(n, 1);
     double mean = NAN, s = 0;
     gfd_err err;
-    CHECK(gfd_lap_sqeuclid(X, Y, n, d, perm, &mean, &err) == 0, "%s", err.msg);
+    CHECK(gfd_lap(gfd_geometry_flat(), X, Y, n, d, perm, &mean, &err) == 0, "%s", err.msg);
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
         ok &= perm[i] < n && !seen[perm[i]];
@@ -167,7 +171,7 @@ static void test_brute_force_geodesic(void)
         size_t n = 1 + seed % 8, d = 2 + seed % 3, *perm = malloc(n * sizeof *perm);
         double *X = sphere_points(seed, n, d), *Y = sphere_points(100 + seed, n, d), got, s = 0;
         gfd_err err;
-        CHECK(gfd_lap_sqgeodesic(X, Y, n, d, perm, &got, &err) == 0, "%s", err.msg);
+        CHECK(gfd_lap(gfd_geometry_sphere(), X, Y, n, d, perm, &got, &err) == 0, "%s", err.msg);
         for (size_t i = 0; i < n; i++)
             s += sqgeo(X + i * d, Y + perm[i] * d, d);
         double want = brute_force_cost(X, Y, n, d, sqgeo);
@@ -215,18 +219,41 @@ static void test_identical_points(void)
     CHECK(solve(X, Y, 5, 3) == 0, "identical points");
 }
 
+static void test_metric_value(void)
+{
+    /* w2 = sqrt(W_2^2) of the geometry's cost: flat squared distances, and on the sphere
+     * squared geodesics, each against all permutations (1e-14, and 1e-12 with arccos) */
+    const size_t n = 7, d = 3;
+    double *X = random_points(40, n, d, 1, 0.5), *Y = random_points(41, n, d, 1, 0);
+    gfd_cloud S = {.n = n, .d = d, .x = X}, R = {.n = n, .d = d, .x = Y};
+    double got = tu_metric("w2", NULL, NULL, &S, &R), want = sqrt(brute_force(X, Y, n, d));
+    CHECK(fabs(got - want) <= 1e-14 * want, "flat: %.17g, want %.17g", got, want);
+    free(X), free(Y);
+    S.x = X = sphere_points(42, n, d), R.x = Y = sphere_points(43, n, d);
+    got = tu_metric("w2", NULL, gfd_geometry_sphere(), &S, &R);
+    want = sqrt(brute_force_cost(X, Y, n, d, sqgeo));
+    CHECK(fabs(got - want) <= 1e-12 * want, "sphere: %.17g, want %.17g", got, want);
+    free(X), free(Y);
+}
+
+/* w2 of S against R (flat): what gfd_metrics_eval returns. */
+static int w2_try(const gfd_cloud *S, const gfd_cloud *R, gfd_err *err)
+{
+    double v;
+    return tu_metric_try("w2", NULL, NULL, NULL, S, R, &v, err);
+}
+
 static void test_metric_errors(void)
 {
     gfd_cloud S, R;
     gfd_cloud_alloc(&S, 4, 2, NULL), gfd_cloud_alloc(&R, 5, 2, NULL);
+    memset(S.x, 0, 8 * sizeof *S.x), memset(R.x, 0, 10 * sizeof *R.x);
     gfd_err err;
-    double v;
-    CHECK(gfd_metric_w2(&S, &R, NULL, &v, &err) < 0 && strstr(err.msg, "use sinkhorn"),
-          "N != M accepted: %s", err.msg);
+    CHECK(w2_try(&S, &R, &err) < 0 && strstr(err.msg, "use sinkhorn"), "N != M accepted: %s", err.msg);
     gfd_cloud_free(&S), gfd_cloud_free(&R);
     gfd_cloud_alloc(&S, GFD_W2_MAX + 1, 1, NULL), gfd_cloud_alloc(&R, GFD_W2_MAX + 1, 1, NULL);
-    CHECK(gfd_metric_w2(&S, &R, NULL, &v, &err) < 0 && strstr(err.msg, "limit of 10000"),
-          "N > 10^4 accepted: %s", err.msg);
+    memset(S.x, 0, S.n * sizeof *S.x), memset(R.x, 0, R.n * sizeof *R.x);
+    CHECK(w2_try(&S, &R, &err) < 0 && strstr(err.msg, "limit of 10000"), "N > 10^4 accepted: %s", err.msg);
     gfd_cloud_free(&S), gfd_cloud_free(&R);
 }
 
@@ -237,6 +264,7 @@ int main(void)
     RUN(test_hungarian);
     RUN(test_ties);
     RUN(test_identical_points);
+    RUN(test_metric_value);
     RUN(test_metric_errors);
     UNIT_END();
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfd/geometry.h"
 #include "gfd/sphere.h"
 #include "gfd/rng.h"
 #include "unit.h"
@@ -80,9 +81,9 @@ static void test_normalize_and_check(void)
     CHECK(gfd_sphere_check(XV, 2, 2, 4, "xv.csv", &err) == 0, "%s", err.msg);
     CHECK(gfd_sphere_check(XV, 4, 2, 4, "xv.csv", &err) == -1, "row 3 is off the sphere");
     CHECK(strstr(err.msg, "xv.csv: row 3: norm 1.0000011 is not 1") == err.msg, "message '%s'", err.msg);
-    CHECK(gfd_sphere_points(XV, 4, 2, 4, 0, NULL, &err) == -1 && strstr(err.msg, "points: row 3:"),
+    CHECK(gfd_geometry_points(gfd_geometry_sphere(), XV, 4, 2, 4, 0, NULL, &err) == -1 && strstr(err.msg, "points: row 3:"),
           "without a name: '%s'", err.msg);
-    CHECK(gfd_sphere_points(XV, 4, 2, 4, 1, "xv.csv", &err) == 0, "--project: %s", err.msg);
+    CHECK(gfd_geometry_points(gfd_geometry_sphere(), XV, 4, 2, 4, 1, "xv.csv", &err) == 0, "--project: %s", err.msg);
     CHECK(XV[0] == 1 && XV[5] == 1 && XV[9] == 1 && XV[12] == 1 && XV[2] == 9,
           "projected rows %g %g %g %g, v untouched %g", XV[0], XV[5], XV[9], XV[12], XV[2]);
 }

@@ -229,6 +229,7 @@ static void make_parts(gfd_field *f)
 gfd_field *gfd_field_new(const gfd_field_spec *spec, const gfd_settings *s,
                          const gfd_geometry *geometry, gfd_err *err)
 {
+    geometry = geometry ? geometry : gfd_geometry_flat();
     if (check_geometry(spec, s, geometry, err) < 0)
         return NULL;
     gfd_field *f = gfd_alloc(1, sizeof *f, "field", err);
@@ -240,7 +241,7 @@ gfd_field *gfd_field_new(const gfd_field_spec *spec, const gfd_settings *s,
     for (int p = 0; p < f->nparts; p++) {
         field_part *part = &f->parts[p];
         if (part->def->ops->init(part, s, err) < 0) {
-            f->nparts = p;  /* the parts before were initialised: free those */
+            f->nparts = p + 1;  /* the parts init saw, this one too: inits set state first */
             gfd_field_free(f);
             return NULL;
         }

@@ -35,7 +35,7 @@ static int finite_velocities(const double *V, size_t n, size_t d, gfd_err *err)
  * x moved along w. x: d (moved in place), v, w: d; i: the particle (its noise stream). */
 static void step_particle(double *x, const double *v, double *w, size_t d, size_t i, const gfd_step_opts *s)
 {
-    const gfd_geometry *g = s->geometry;
+    const gfd_geometry *g = s->geometry ? s->geometry : gfd_geometry_flat();
     gfd_geometry_tangent(g, x, v, w, d);
     double move = s->eta * gfd_sphere_length(w, d);  /* |w| without overflow */
     /* MATH §1: |eta v| <= max_move */

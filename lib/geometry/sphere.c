@@ -19,8 +19,12 @@ static double dot(const double *x, const double *y, size_t d)
 static double length_minus(const double *v, double c, const double *x, size_t d)
 {
     double big = 0;
-    for (size_t k = 0; k < d; k++)
-        big = fmax(big, fabs(v[k] - c * x[k]));
+    for (size_t k = 0; k < d; k++) {
+        double t = fabs(v[k] - c * x[k]);
+        if (isnan(t))
+            return NAN;  /* fmax would drop it */
+        big = fmax(big, t);
+    }
     if (big == 0 || !isfinite(big))
         return big;
     int e;

@@ -71,8 +71,9 @@ const char *gfd_field_spec_ignores(const gfd_field_spec *spec, const gfd_setting
 
 typedef struct gfd_field gfd_field;
 
-/* A field for one run: every term checked against the geometry and its options read from
- * s (NULL: every default). GFD_EUSAGE for a field or option not available there. */
+/* A field for one run: every term checked against the geometry (NULL: flat) and its
+ * options read from s (NULL: every default). GFD_EUSAGE for a field or option not
+ * available there. */
 gfd_field *gfd_field_new(const gfd_field_spec *spec, const gfd_settings *s,
                          const gfd_geometry *geometry, gfd_err *err);
 void gfd_field_free(gfd_field *f);

@@ -5,8 +5,11 @@
  * it computes, in one streaming pass over R,
  *     lse_i = log sum_j exp(l_ij)              (online max-shift: nothing underflows)
  *     out_i = sum_j softmax_j(l_i.) v_j        (v_j: rows of V, M x k, optional)
- * Tiled over R, O(N + M) memory, OpenMP over query rows, bit-identical results for
- * any thread count (each query row reduces over R in one fixed order). */
+ * Tiled over R, O(N + M) memory, bit-identical results for any thread count: every row
+ * reduces over R through gfd_lse_merge, tile by tile into chunks of references and chunk by
+ * chunk into the row, in one fixed order, while OpenMP spreads the rows (or, when there are
+ * few, the (row, chunk) pairs) over the threads. BLAS is called from inside the parallel
+ * regions: link a BLAS that runs one thread there (Debian's OpenMP OpenBLAS does). */
 #ifndef GFD_KSUM_H
 #define GFD_KSUM_H
 
@@ -39,7 +42,8 @@ int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
              double *lse, double *out, gfd_err *err);
 
 /* The per-row state of the reduction and its merge: (max, sum of exp(l - max), sums of
- * exp(l - max) v). Tiles, threads and (later) shards of R all reduce through this. */
+ * exp(l - max) v). Tiles and chunks of R (and, later, shards of R on other machines) all
+ * reduce through this one function. */
 void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
                    double max2, double sum2, const double *acc2);
 

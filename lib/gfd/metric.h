@@ -64,11 +64,15 @@ typedef struct {
 
 typedef struct gfd_metrics gfd_metrics;
 
+/* Whether "mmd,w2" names metrics of the table, none twice (GFD_EUSAGE otherwise): programs
+ * check a list before they read anything. */
+int gfd_metric_names_check(const char *names, gfd_err *err);
+
 /* The metrics named in `names` ("mmd,w2", no repeats), or for NULL every one that applies
  * (those that need modes only with modes, w2 only when same_size <= GFD_W2_MAX, on the
  * sphere only those with a spherical version), prepared against the reference R (M x d).
  * GFD_EUSAGE for an unknown name, a metric not available on the geometry, coverage
- * without modes. */
+ * without modes. Errors of preparing name their metric where the message needs it. */
 gfd_metrics *gfd_metrics_new(const char *names, const gfd_metric_setup *setup,
                              const gfd_cloud *R, gfd_err *err);
 void gfd_metrics_free(gfd_metrics *m);

@@ -22,8 +22,9 @@ GFD_VISIBLE_BEGIN
 int gfd_modes_builtin(const char *name, gfd_cloud *modes, gfd_err *err);
 /* The modes of an equal-weight mixture of vMF(mu_k, kappa) (mu: K x d unit rows, kappa > 0). */
 int gfd_modes_vmf(const gfd_cloud *mu, double kappa, gfd_cloud *modes, gfd_err *err);
-/* Whether modes (read from `name`) fit points of dimension d on geometry g: d + 1 columns,
- * every sigma positive and finite, unit centres on the sphere. GFD_EDATA otherwise. */
+/* Whether modes (called `name` in messages: "the modes") fit points of dimension d on
+ * geometry g: d + 1 columns, every sigma positive and finite, unit centres on the sphere.
+ * GFD_EDATA otherwise. */
 int gfd_modes_check(const gfd_cloud *modes, size_t d, const gfd_geometry *g, const char *name,
                     gfd_err *err);
 

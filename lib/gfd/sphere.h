@@ -27,7 +27,8 @@ int gfd_sphere_normalize(double *X, size_t n, size_t d, size_t ld, const char *n
 int gfd_sphere_check(const double *X, size_t n, size_t d, size_t ld, const char *name,
                      gfd_err *err);
 
-/* |u| without overflow or underflow for any finite u. u: d. */
+/* |u| without overflow or underflow for any finite u (inf when u holds an inf, NaN when it
+ * holds a NaN). u: d. */
 double gfd_sphere_length(const double *u, size_t d);
 /* out = (I - x x^T) v, the tangent part of v at the point x. x, v, out: d; out may be v. */
 void gfd_sphere_tangent(const double *x, const double *v, double *out, size_t d);

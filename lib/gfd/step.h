@@ -21,7 +21,7 @@ typedef struct {
     double max_move;   /* cap on |eta v| per particle (the tangent part); 0: no cap */
     double noise;      /* S >= 0: adds sqrt(eta) S N(0, I) (its tangent part on the sphere) */
     uint64_t seed, step;
-    const gfd_geometry *geometry;  /* where the points move */
+    const gfd_geometry *geometry;  /* where the points move (NULL: flat) */
 } gfd_step_opts;
 
 /* MATH §1 defaults for a field's units and bandwidth h: eta = 0.5 h^2 (score) or 0.5

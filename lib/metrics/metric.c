@@ -103,6 +103,12 @@ static int parse(gfd_metrics *ms, const char *text, gfd_err *err)
     }
 }
 
+int gfd_metric_names_check(const char *names, gfd_err *err)
+{
+    gfd_metrics ms = {.n = 0};
+    return parse(&ms, names, err);
+}
+
 /* Every metric that applies: with modes, at these sizes, on this geometry. */
 static void every_applicable(gfd_metrics *ms, const gfd_metric_setup *s, const gfd_geometry *g)
 {
@@ -144,11 +150,10 @@ gfd_metrics *gfd_metrics_new(const char *names, const gfd_metric_setup *setup,
     for (; rc == 0 && ready < ms->n; ready++) {
         metric_part *p = &ms->parts[ready];
         p->geom = g, p->R = R;
-        if (p->def->ops->init(p, setup, err) < 0)
-            rc = gfd_err_prefix(err, "%s", p->def->name);
+        rc = p->def->ops->init(p, setup, err);
     }
     if (rc < 0) {
-        ms->n = ready > 0 ? ready - 1 : 0;  /* free only what init set up */
+        ms->n = ready;  /* the parts init saw, the failed one too: inits set state first */
         gfd_metrics_free(ms);
         return NULL;
     }

@@ -63,7 +63,7 @@ static int mmd_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
         if (gfd_bw_median_sqdist(R, s->seed, &med, err) < 0)
             return -1;
         if (!(med > 0))
-            return gfd_fail(err, GFD_EDATA, "the median distance of the reference is 0: give --mmd-bw");
+            return gfd_fail(err, GFD_EDATA, "mmd: the median distance of the reference is 0: give --mmd-bw");
         st->bw[0] = p->geom->chord_dist(sqrt(med));  /* MATH §4: the geodesic of the median chord */
         st->nbw = st->median = 1;
     }

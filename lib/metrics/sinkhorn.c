@@ -60,7 +60,7 @@ static int sinkhorn_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err
             return -1;
         st->eps = 2 * st->h * st->h;
     }
-    return ot_value(p->R, p->R, st->eps, &st->ot_bb, err);
+    return ot_value(p->R, p->R, st->eps, &st->ot_bb, err) < 0 ? gfd_err_prefix(err, "sinkhorn") : 0;
 }
 
 static int sinkhorn_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)

@@ -72,16 +72,29 @@ static double squared_diameter(const gfd_cloud *A, const gfd_cloud *B)
     return s;
 }
 
+/* The potentials f, g kept when eps goes from e to e2: F = f/eps scales by e/e2. */
+static void rescale(solver *s, double e, double e2)
+{
+    for (size_t i = 0; i < s->A->n; i++)
+        s->u[i] = s->loga[i] + (s->u[i] - s->loga[i]) * (e / e2);
+    for (size_t j = 0; !s->o->symmetric && j < s->B->n; j++)
+        s->v[j] = s->logb[j] + (s->v[j] - s->logb[j]) * (e / e2);
+}
+
 /* eps-annealing: one update at each eps from the squared diameter / 2 (the cost is half
- * the squared distance), halving, while above the target. */
+ * the squared distance), halving, while above the target; the potentials carried over. */
 static int anneal(solver *s, gfd_err *err)
 {
     double eps = s->o->eps, e = 0.5 * squared_diameter(s->A, s->B);
-    if (update(s, e > eps ? e : eps, err) < 0)
+    e = e > eps ? e : eps;
+    if (update(s, e, err) < 0)
         return -1;
-    for (e *= 0.5; e > eps; e *= 0.5)
-        if (update(s, e, err) < 0)
+    for (double next = 0.5 * e; next > eps; e = next, next *= 0.5) {
+        rescale(s, e, next);
+        if (update(s, next, err) < 0)
             return -1;
+    }
+    rescale(s, e, eps);
     return 0;
 }
 

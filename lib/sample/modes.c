@@ -1,6 +1,7 @@
 /* Mixture modes (gfd/modes.h): rows [c, sigma] from the built-in mixtures and from vMF
  * mixtures, and their checks. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "geometry/geometry.h"
@@ -42,13 +43,15 @@ int gfd_modes_check(const gfd_cloud *modes, size_t d, const gfd_geometry *g, con
                     gfd_err *err)
 {
     if (modes->d != d + 1)
-        return gfd_fail(err, GFD_EDATA, "%s: %zu columns, want %zu: rows [c_1 .. c_%zu, sigma]",
+        return gfd_fail(err, GFD_EDATA, "%s have %zu columns, want %zu: [c_1 .. c_%zu, sigma]",
                         name, modes->d, d + 1, d);
     for (size_t k = 0; k < modes->n; k++) {
         double sigma = modes->x[k * (d + 1) + d];
         if (!(sigma > 0) || !isfinite(sigma))
-            return gfd_fail(err, GFD_EDATA, "%s: row %zu: sigma must be a positive number, not %g",
+            return gfd_fail(err, GFD_EDATA, "%s: mode %zu: sigma must be a positive number, not %g",
                             name, k + 1, sigma);
     }
-    return g->check(modes->x, modes->n, d, d + 1, name, err);
+    char centres[256];
+    snprintf(centres, sizeof centres, "%s' centres", name);
+    return g->check(modes->x, modes->n, d, d + 1, centres, err);
 }

@@ -115,7 +115,7 @@ def ks(samples, mu, kappa):
     from scipy.integrate import cumulative_trapezoid
     from scipy.stats import kstest
     X, M, kappa = load(samples), load(mu), float(kappa)
-    M = M[:, : X.shape[1]]  # a --centers file: drop its kappa column
+    M = M[:, : X.shape[1]]  # a --centers (modes) file: drop its sigma column
     M /= np.linalg.norm(M, axis=1, keepdims=True)
     d = X.shape[1]
     off = np.abs(np.linalg.norm(X, axis=1) - 1).max()

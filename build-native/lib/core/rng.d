@@ -1,0 +1,3 @@
+build-native/lib/core/rng.o: lib/core/rng.c lib/gfd/rng.h lib/gfd/defs.h
+lib/gfd/rng.h:
+lib/gfd/defs.h:

@@ -1,0 +1,21 @@
+build-native/lib/metrics/coverage.o: lib/metrics/coverage.c \
+ lib/gfd/modes.h lib/gfd/cloud.h lib/gfd/defs.h lib/gfd/err.h \
+ lib/gfd/geometry.h lib/gfd/bandwidth.h lib/metrics/metric_impl.h \
+ lib/geometry/geometry.h lib/geometry/slices.h lib/gfd/cloud.h \
+ lib/gfd/rng.h lib/gfd/geometry.h lib/gfd/ksum.h lib/gfd/metric.h \
+ lib/gfd/options.h
+lib/gfd/modes.h:
+lib/gfd/cloud.h:
+lib/gfd/defs.h:
+lib/gfd/err.h:
+lib/gfd/geometry.h:
+lib/gfd/bandwidth.h:
+lib/metrics/metric_impl.h:
+lib/geometry/geometry.h:
+lib/geometry/slices.h:
+lib/gfd/cloud.h:
+lib/gfd/rng.h:
+lib/gfd/geometry.h:
+lib/gfd/ksum.h:
+lib/gfd/metric.h:
+lib/gfd/options.h:

@@ -1,0 +1,15 @@
+build-native/lib/ot/lap.o: lib/ot/lap.c lib/geometry/geometry.h \
+ lib/geometry/slices.h lib/gfd/cloud.h lib/gfd/defs.h lib/gfd/err.h \
+ lib/gfd/rng.h lib/gfd/geometry.h lib/gfd/bandwidth.h lib/gfd/cloud.h \
+ lib/gfd/ksum.h lib/ot/ot.h
+lib/geometry/geometry.h:
+lib/geometry/slices.h:
+lib/gfd/cloud.h:
+lib/gfd/defs.h:
+lib/gfd/err.h:
+lib/gfd/rng.h:
+lib/gfd/geometry.h:
+lib/gfd/bandwidth.h:
+lib/gfd/cloud.h:
+lib/gfd/ksum.h:
+lib/ot/ot.h:
