@@ -29,8 +29,10 @@
 #define PARALLEL_MIN_PAIRS 65536  /* below this, threads cost more than they save */
 #define ROWS_PER_THREAD 64        /* fewer query rows per thread: spread over chunks too */
 
-void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
-                   double max2, double sum2, const double *acc2)
+/* The merge itself, inlined into the hot loops (and so compiled for each of their
+ * instruction sets); gfd_lse_merge is its one public name. */
+static inline __attribute__((always_inline)) void
+merge(double *max, double *sum, double *acc, size_t k, double max2, double sum2, const double *acc2)
 {
     if (max2 == -INFINITY)
         return;
@@ -47,6 +49,12 @@ void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
         acc[c] += acc2[c] * s2;
 }
 
+void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
+                   double max2, double sum2, const double *acc2)
+{
+    merge(max, sum, acc, k, max2, sum2, acc2);
+}
+
 /* A reduction state: st[0] the max, st[1] the sum, st[2 .. 2 + k) the weighted sums. */
 static void state_empty(double *st, size_t k)
 {
@@ -57,7 +65,7 @@ static void state_empty(double *st, size_t k)
 
 static void state_merge(double *st, const double *st2, size_t k)
 {
-    gfd_lse_merge(&st[0], &st[1], st + 2, k, st2[0], st2[1], st2 + 2);
+    merge(&st[0], &st[1], st + 2, k, st2[0], st2[1], st2 + 2);
 }
 
 /* lse = max + log(sum), out = the weighted sums over sum (0 when no term survived). */
@@ -85,7 +93,7 @@ typedef struct {
     const double *floor;  /* N per-query logit floors, or NULL */
 } plan;
 
-static double tile_max(const double *l, size_t len)
+static inline __attribute__((always_inline)) double tile_max(const double *l, size_t len)
 {
     double mx = -INFINITY;
     #pragma omp simd reduction(max:mx)
@@ -95,7 +103,7 @@ static double tile_max(const double *l, size_t len)
 }
 
 /* l_j = max(l_j, fl) over a tile; returns the new max. */
-static double floor_tile(double *l, size_t len, double fl)
+static inline __attribute__((always_inline)) double floor_tile(double *l, size_t len, double fl)
 {
     #pragma omp simd
     for (size_t j = 0; j < len; j++)
@@ -196,7 +204,7 @@ direct_chunk_dk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s
         if (tmax == -INFINITY)
             continue;
         double sum = direct_accumulate(p, j0, len, l, tmax, acc, K);
-        gfd_lse_merge(&st[0], &st[1], st + 2, K, tmax, sum, acc);
+        merge(&st[0], &st[1], st + 2, K, tmax, sum, acc);
     }
 }
 
@@ -307,7 +315,7 @@ static void gemm_chunk(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1
                         s->g, (int)tr, p->Vt + j0 * k, (int)k, 0.0, s->tacc, (int)k);
         for (size_t b = 0; b < bq; b++) {
             double *row = st + b * (2 + k);
-            gfd_lse_merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
+            merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
         }
     }
 }

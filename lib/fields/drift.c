@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/clones.h"
 #include "fields/field_impl.h"
 
 enum { O_TEMPS, O_FLOOR, O_KERNEL, O_NORMALIZE, O_NO_MASK, O_NO_RMS, O_NO_SCALE };
@@ -76,6 +77,7 @@ static double *mean_one_weights(const gfd_cloud *c, gfd_err *err)
 /* sum_t w_t D(q, t) over the targets T held as columns (d x M), D the geometry's kernel
  * distance of |q - t|^2: tiles of squared distances built one coordinate at a time, so the
  * loops over targets vectorise. */
+GFD_CLONES
 static double weighted_distance_sum(const gfd_geometry *g, const double *q, const double *Tt,
                                     const double *w, size_t m, size_t d)
 {

@@ -2,6 +2,7 @@
  * Gaussian and Laplace kernels, straight steps, lines as slices. */
 #include <math.h>
 
+#include "engine/clones.h"
 #include "geometry/geometry.h"
 
 static int flat_points(double *X, size_t n, size_t d, size_t ld, int project, const char *name,
@@ -35,6 +36,7 @@ static int flat_dist_kernel(gfd_kernel kind, double tau, gfd_ksum_spec *spec, gf
     return 0;
 }
 
+GFD_CLONES
 static void flat_kernel_dists(double *sqdist, size_t len)
 {
     #pragma omp simd

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "engine/clones.h"
 #include "geometry/geometry.h"
 #include "ot/ot.h"
 
@@ -295,24 +296,30 @@ static int lap_alloc(lap *p, const double *Y, gfd_err *err)
     return 0;
 }
 
+/* The whole solve, every helper inlined into it (flatten) so that its vector loops are
+ * compiled for each instruction set (clones.h). Returns the mean cost; perm: N. */
+GFD_CLONES __attribute__((flatten))
+static double lap_solve(lap *p, double cmax, size_t *perm)
+{
+    auction(p, cmax);
+    greedy_assign(p);
+    for (size_t f = 0; f < p->nfree; f++)
+        augment(p, (size_t)p->free_rows[f]);
+    double s = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        perm[i] = (size_t)p->id[p->x[i]];
+        s += cost(p, i, (size_t)p->x[i]);
+    }
+    return s / (double)p->n;
+}
+
 int gfd_lap(const gfd_geometry *g, const double *X, const double *Y, size_t n, size_t d,
             size_t *perm, double *mean, gfd_err *err)
 {
     lap p = {.X = X, .n = n, .d = d, .g = g};
     int rc = lap_alloc(&p, Y, err);
-    if (rc == 0) {
-        /* every cost is below the squared diameter, or pi^2 of geodesics */
-        auction(&p, g->sqdist ? M_PI * M_PI : squared_diameter(X, Y, n, d));
-        greedy_assign(&p);
-        for (size_t f = 0; f < p.nfree; f++)
-            augment(&p, (size_t)p.free_rows[f]);
-        double s = 0;
-        for (size_t i = 0; i < n; i++) {
-            perm[i] = (size_t)p.id[p.x[i]];
-            s += cost(&p, i, (size_t)p.x[i]);
-        }
-        *mean = s / (double)n;
-    }
+    if (rc == 0)  /* every cost is below the squared diameter, or pi^2 of geodesics */
+        *mean = lap_solve(&p, g->sqdist ? M_PI * M_PI : squared_diameter(X, Y, n, d), perm);
     free(p.Yt), free(p.v), free(p.cbuf), free(p.pbuf), free(p.dist), free(p.y), free(p.pred);
     free(p.id), free(p.x);
     free(p.free_rows);
