@@ -54,28 +54,39 @@ _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     exit(2);
 }
 
-void cli_warn(const cli_common *c, const char *fmt, ...)
+/* "prog: KIND...message\n" on standard error. */
+static void message(const cli_common *c, const char *kind, const char *fmt, va_list ap)
 {
-    if (c->quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s: warning: ", c->prog);
+    fprintf(stderr, "%s: %s", c->prog, kind);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+void cli_warn(const cli_common *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!c->quiet)
+        message(c, "warning: ", fmt, ap);
     va_end(ap);
 }
 
 void cli_info(const cli_common *c, const char *fmt, ...)
 {
-    if (!c->verbose)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", c->prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (c->verbose)
+        message(c, "", fmt, ap);
     va_end(ap);
+}
+
+void cli_info_lines(const cli_common *c, const char *text)
+{
+    for (const char *p = text; c->verbose && *p;) {
+        int len = (int)strcspn(p, "\n");
+        cli_info(c, "%.*s", len, p);
+        p += len + (p[len] == '\n');
+    }
 }
 
 double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi)

@@ -187,8 +187,8 @@ void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud
     cli_info(c, "field %s (%s units), %zu particles", f->field,
              gfd_field_units(f->run) == GFD_UNITS_SCORE ? "score" : "displacement", X->n);
     char report[1024];
-    if (gfd_field_report(f->run, report, sizeof report))
-        cli_info(c, "%s", report);
+    gfd_field_report(f->run, report, sizeof report);
+    cli_info_lines(c, report);
 }
 
 void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int with_field)

@@ -203,8 +203,8 @@ int main(int argc, char **argv)
         cli_die(&o.c, &err);
     char report[1024];
     cli_info(&o.c, "reference %s: %zu points in %zu dimensions", o.reference, R.n, R.d);
-    if (gfd_metrics_report(m, report, sizeof report))
-        cli_info(&o.c, "%s", report);
+    gfd_metrics_report(m, report, sizeof report);
+    cli_info_lines(&o.c, report);
     size_t nc = gfd_metrics_columns(m, cols);
     double *values = evaluate(&o, m, S, names, ns, nc);
     char *table = gfd_metric_table_format(o.table, cols, nc, names, ns, values, &err);

@@ -23,3 +23,22 @@ void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride)
         len += strlen(name);
     }
 }
+
+size_t gfd_join_lines(char *buf, size_t cap, int n,
+                      size_t (*line)(const void *ctx, int i, char *out, size_t room),
+                      const void *ctx)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && len + 2 < cap; i++) {
+        size_t at = len ? len + 1 : 0, got = line(ctx, i, buf + at, cap - at);
+        if (!got) {
+            buf[len] = '\0';
+            continue;
+        }
+        if (len)
+            buf[len] = '\n';
+        len = at + (got < cap - at ? got : cap - at - 1);
+    }
+    return len;
+}

@@ -10,4 +10,11 @@
  * with "..." when it does not fit. */
 void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride);
 
+/* Joins with newlines the report lines of n parts into buf (cap > 0): line(ctx, i, out,
+ * room) writes part i's line and returns its length, or 0 when it has none to give.
+ * Returns the length written (the last line cut to fit). */
+size_t gfd_join_lines(char *buf, size_t cap, int n,
+                      size_t (*line)(const void *ctx, int i, char *out, size_t room),
+                      const void *ctx);
+
 #endif

@@ -368,19 +368,14 @@ int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
     return 0;
 }
 
+/* Part i's report line, or 0 when it reports nothing. */
+static size_t part_line(const void *ctx, int i, char *out, size_t room)
+{
+    const field_part *p = (const field_part *)ctx + i;
+    return p->def->ops->report ? p->def->ops->report(p, out, room) : 0;
+}
+
 size_t gfd_field_report(const gfd_field *f, char *buf, size_t cap)
 {
-    size_t len = 0;
-    if (cap)
-        buf[0] = '\0';
-    for (int p = 0; p < f->nparts; p++) {
-        const field_part *part = &f->parts[p];
-        if (!part->def->ops->report || len + 2 >= cap)
-            continue;
-        if (len)
-            buf[len++] = '\n', buf[len] = '\0';
-        size_t n = part->def->ops->report(part, buf + len, cap - len);
-        len = n < cap - len ? len + n : cap - 1;
-    }
-    return len;
+    return gfd_join_lines(buf, cap, f->nparts, part_line, f->parts);
 }

@@ -201,19 +201,14 @@ int gfd_metrics_eval(gfd_metrics *ms, const gfd_cloud *S, double *values, gfd_er
     return 0;
 }
 
+/* Part i's report line, or 0 when it reports nothing. */
+static size_t part_line(const void *ctx, int i, char *out, size_t room)
+{
+    const metric_part *p = (const metric_part *)ctx + i;
+    return p->def->ops->report ? p->def->ops->report(p, out, room) : 0;
+}
+
 size_t gfd_metrics_report(const gfd_metrics *ms, char *buf, size_t cap)
 {
-    size_t len = 0;
-    if (cap)
-        buf[0] = '\0';
-    for (int t = 0; t < ms->n; t++) {
-        const metric_part *p = &ms->parts[t];
-        if (!p->def->ops->report || len + 2 >= cap)
-            continue;
-        if (len)
-            buf[len++] = '\n', buf[len] = '\0';
-        size_t n = p->def->ops->report(p, buf + len, cap - len);
-        len = n < cap - len ? len + n : cap - 1;
-    }
-    return len;
+    return gfd_join_lines(buf, cap, ms->n, part_line, ms->parts);
 }

@@ -1,2 +1,0 @@
-build-native/lib/core/numfmt.o: lib/core/numfmt.c lib/core/numfmt.h
-lib/core/numfmt.h:
