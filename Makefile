@@ -167,10 +167,13 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
 
+print-blas-pcpath:
+	@echo $(BLAS_PCPATH)
+
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: all check-deps deps test sanitize test-san fuzz demo bench install uninstall clean
+.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo bench install uninstall clean
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d)
