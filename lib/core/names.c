@@ -3,7 +3,8 @@
 
 #include "core/names.h"
 
-void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride)
+void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride,
+                    int (*keep)(const void *entry, const void *ctx), const void *ctx)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -11,6 +12,8 @@ void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride)
         const char *name = *(const char *const *)(const void *)e;
         if (!name)
             return;
+        if (keep && !keep(e, ctx))
+            continue;
         size_t need = strlen(name) + (len ? 2 : 0);
         if (len + need + 4 > cap) {
             if (len + 4 <= cap)

@@ -7,8 +7,9 @@
 
 /* Joins with ", " the names of the entries of `table` (entries of `stride` bytes that
  * start with a `const char *name`, ended by a NULL name) into buf (cap > 0), cut short
- * with "..." when it does not fit. */
-void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride);
+ * with "..." when it does not fit; keep (or NULL: every entry) picks the entries. */
+void gfd_join_names(char *buf, size_t cap, const void *table, size_t stride,
+                    int (*keep)(const void *entry, const void *ctx), const void *ctx);
 
 /* Joins with newlines the report lines of n parts into buf (cap > 0): line(ctx, i, out,
  * room) writes part i's line and returns its length, or 0 when it has none to give.

@@ -95,7 +95,7 @@ static int term_number(const char *s, size_t len, double *v)
 static int unknown_field(const char *name, size_t len, gfd_err *err)
 {
     char list[256];
-    gfd_join_names(list, sizeof list, table, sizeof *table);
+    gfd_join_names(list, sizeof list, table, sizeof *table, NULL, NULL);
     return gfd_fail(err, GFD_EUSAGE, "unknown field '%.*s' (fields: %s)", (int)len, name, list);
 }
 
@@ -184,6 +184,12 @@ struct gfd_field {
     size_t scratch_len;
 };
 
+/* Whether a table entry runs on the geometry ctx. */
+static int runs_on(const void *entry, const void *ctx)
+{
+    return !!(((const gfd_field_def *)entry)->flags & ((const gfd_geometry *)ctx)->field_needs);
+}
+
 /* Checks the spec and the options given against the geometry: a field or an option that
  * the sphere does not have is a usage error naming it. */
 static int check_geometry(const gfd_field_spec *spec, const gfd_settings *s,
@@ -191,10 +197,8 @@ static int check_geometry(const gfd_field_spec *spec, const gfd_settings *s,
 {
     if (!g->field_needs)
         return 0;
-    char list[256] = "";
-    for (const gfd_field_def *f = table; f->name; f++)
-        if (f->flags & g->field_needs)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? ", " : "", f->name);
+    char list[256];
+    gfd_join_names(list, sizeof list, table, sizeof *table, runs_on, g);
     for (int t = 0; t < spec->nterms; t++)
         if (!(spec->terms[t].def->flags & g->field_needs))
             return gfd_fail(err, GFD_EUSAGE, "field '%s' is not available on the %s (there: %s)",

@@ -92,7 +92,7 @@ static int parse(gfd_metrics *ms, const char *text, gfd_err *err)
         const gfd_metric_def *m = find(p, len);
         if (!m) {
             char names[256];
-            gfd_join_names(names, sizeof names, table, sizeof *table);
+            gfd_join_names(names, sizeof names, table, sizeof *table, NULL, NULL);
             return gfd_fail(err, GFD_EUSAGE, "unknown metric '%.*s' (metrics: %s)", (int)len, p, names);
         }
         if (add(ms, m, err) < 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/names.h"
 #include "gfd/sample.h"
 
 typedef struct {
@@ -139,8 +140,9 @@ static const dist DISTS[] = {
     {"rings", 2, .point = rings},
     {"pinwheel", 2, .point = pinwheel},
     {"2spirals", 2, .point = spirals2},
+    {.name = NULL},
 };
-#define NDISTS (sizeof DISTS / sizeof DISTS[0])
+#define NDISTS (sizeof DISTS / sizeof DISTS[0] - 1)  /* the last is the end mark */
 
 static const dist *find(const char *name)
 {
@@ -194,14 +196,11 @@ int gfd_sample(const char *name, size_t n, size_t d, gfd_rng *rng, gfd_cloud *ou
     return 0;
 }
 
-/* "8gaussians, 25gaussians": the names that have centres, for an error message. */
-static void mixture_names(char *buf, size_t size)
+/* Whether a distribution is a mixture with centres. */
+static int is_mixture(const void *entry, const void *ctx)
 {
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < NDISTS && used < size; i++)
-        if (DISTS[i].modes)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", DISTS[i].name);
+    (void)ctx;
+    return ((const dist *)entry)->modes > 0;
 }
 
 int gfd_sample_centers(const char *name, gfd_cloud *centers, double *sigma, gfd_err *err)
@@ -211,7 +210,7 @@ int gfd_sample_centers(const char *name, gfd_cloud *centers, double *sigma, gfd_
         return gfd_fail(err, GFD_EUSAGE, "unknown distribution '%s'", name);
     if (!t->modes) {
         char names[256];
-        mixture_names(names, sizeof names);
+        gfd_join_names(names, sizeof names, DISTS, sizeof *DISTS, is_mixture, NULL);
         return gfd_fail(err, GFD_EUSAGE, "%s has no centres (mixtures: %s)", name, names);
     }
     if (gfd_cloud_alloc(centers, t->modes, (size_t)t->dim, err) < 0)
