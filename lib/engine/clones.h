@@ -13,4 +13,15 @@
 #define GFD_CLONES
 #endif
 
+/* The same for a function whose callees are to be inlined into each clone (flatten), so
+ * that a whole solver runs on one instruction set; clang cannot combine the two and gets
+ * the clones alone. */
+#if defined(__clang__)
+#define GFD_CLONES_FLAT GFD_CLONES
+#elif defined(__GNUC__) && defined(__x86_64__) && !defined(GFD_NO_CLONES)
+#define GFD_CLONES_FLAT GFD_CLONES __attribute__((flatten))
+#else
+#define GFD_CLONES_FLAT __attribute__((flatten))
+#endif
+
 #endif

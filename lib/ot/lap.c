@@ -298,7 +298,7 @@ static int lap_alloc(lap *p, const double *Y, gfd_err *err)
 
 /* The whole solve, every helper inlined into it (flatten) so that its vector loops are
  * compiled for each instruction set (clones.h). Returns the mean cost; perm: N. */
-GFD_CLONES __attribute__((flatten))
+GFD_CLONES_FLAT
 static double lap_solve(lap *p, double cmax, size_t *perm)
 {
     auction(p, cmax);
