@@ -80,11 +80,15 @@ void cli_info(const cli_common *c, const char *fmt, ...)
     va_end(ap);
 }
 
-void cli_info_lines(const cli_common *c, const char *text)
+void cli_report(const cli_common *c, const char *text)
 {
-    for (const char *p = text; c->verbose && *p;) {
+    static const char warning[] = "warning: ";
+    for (const char *p = text; *p;) {
         int len = (int)strcspn(p, "\n");
-        cli_info(c, "%.*s", len, p);
+        if (!strncmp(p, warning, sizeof warning - 1))
+            cli_warn(c, "%.*s", len - (int)(sizeof warning - 1), p + sizeof warning - 1);
+        else
+            cli_info(c, "%.*s", len, p);
         p += len + (p[len] == '\n');
     }
 }

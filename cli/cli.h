@@ -53,8 +53,8 @@ _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_info(const cli_common *c, const char *fmt, ...)  /* stderr, only with -v */
     __attribute__((format(printf, 2, 3)));
-/* cli_info of every line of text (a library report). */
-void cli_info_lines(const cli_common *c, const char *text);
+/* A library report: lines "warning: ..." through cli_warn, the others through cli_info. */
+void cli_report(const cli_common *c, const char *text);
 
 /* Number parsing for option values: exits 2 naming the option on bad text/range. */
 double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi);

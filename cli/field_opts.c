@@ -188,7 +188,7 @@ void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud
              gfd_field_units(f->run) == GFD_UNITS_SCORE ? "score" : "displacement", X->n);
     char report[1024];
     gfd_field_report(f->run, report, sizeof report);
-    cli_info_lines(c, report);
+    cli_report(c, report);
 }
 
 void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int with_field)

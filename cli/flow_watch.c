@@ -47,6 +47,11 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
     int due = st->step % ob->w->every == 0 || st->step == ob->w->steps;
     if (ob->w->progress)
         progress_bar(ob, st->step);
+    if (st->step == 1) {  /* what the field said of its first velocity: -v, and warnings */
+        char report[1024];
+        gfd_field_report(st->field, report, sizeof report);
+        cli_report(ob->c, report);
+    }
     if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
         return -1;
     if (due && ob->log && st->step > 0)

@@ -54,24 +54,32 @@ static void push_long(cli_optset *s, int *n, struct option o)
         s->longs[(*n)++] = o;
 }
 
+/* Adds the options of one descriptor list, each name once. */
+static void push_options(cli_optset *s, int *n, const gfd_option *list)
+{
+    for (const gfd_option *d = list; d->name; d++) {
+        int seen = 0;
+        for (int t = 0; t < s->n && !seen; t++)
+            seen = !strcmp(s->desc[t]->name, d->name);
+        if (seen || s->n == CLI_MAX_TABLE_OPTS)
+            continue;
+        push_long(s, n, (struct option){d->name, d->type == GFD_OPT_FLAG ? no_argument : required_argument,
+                                        0, CLI_TABLE_OPT + s->n});
+        s->desc[s->n++] = d;
+    }
+}
+
 void cli_optset_init(cli_optset *s, const struct option *own, int which)
 {
     int n = 0;
     s->n = 0;
     for (const struct option *o = own; o->name; o++)
         push_long(s, &n, *o);
+    if (which == CLI_FIELDS)  /* the options of every field first */
+        push_options(s, &n, gfd_field_run_options());
     entry e;
     for (int k = 0; which && entry_at(which, k, &e); k++)
-        for (const gfd_option *d = e.options; d->name; d++) {
-            int seen = 0;
-            for (int t = 0; t < s->n && !seen; t++)
-                seen = !strcmp(s->desc[t]->name, d->name);
-            if (seen || s->n == CLI_MAX_TABLE_OPTS)
-                continue;
-            push_long(s, &n, (struct option){d->name, d->type == GFD_OPT_FLAG ? no_argument : required_argument,
-                                             0, CLI_TABLE_OPT + s->n});
-            s->desc[s->n++] = d;
-        }
+        push_options(s, &n, e.options);
     for (const struct option *o = common_longs; o->name; o++)
         push_long(s, &n, *o);
     s->longs[n] = (struct option){0, 0, 0, 0};
@@ -117,15 +125,18 @@ static void wrapped(FILE *f, int at, const char *text)
     fputc('\n', f);
 }
 
-/* ", " joined names of the entries that take an option called name. */
+/* ", " joined names of the entries that take an option called name ("every field" for
+ * the options of every field). */
 static void users(int which, const char *name, char *buf, size_t cap)
 {
     entry e;
-    buf[0] = '\0';
+    snprintf(buf, cap, "%s", "");
     for (int k = 0; entry_at(which, k, &e); k++)
         for (const gfd_option *d = e.options; d->name; d++)
             if (!strcmp(d->name, name))
                 snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", *buf ? ", " : "", e.name);
+    if (!*buf)
+        snprintf(buf, cap, "%s", "every field");
 }
 
 void cli_help_options(FILE *f, int which)

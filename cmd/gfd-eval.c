@@ -204,7 +204,7 @@ int main(int argc, char **argv)
     char report[1024];
     cli_info(&o.c, "reference %s: %zu points in %zu dimensions", o.reference, R.n, R.d);
     gfd_metrics_report(m, report, sizeof report);
-    cli_info_lines(&o.c, report);
+    cli_report(&o.c, report);
     size_t nc = gfd_metrics_columns(m, cols);
     double *values = evaluate(&o, m, S, names, ns, nc);
     char *table = gfd_metric_table_format(o.table, cols, nc, names, ns, values, &err);

@@ -70,7 +70,10 @@ static int flow_option(opts *o, int opt, const char *arg)
 {
     switch (opt) {
     case 'T': o->flow.steps = (int)cli_long(&o->c, "-T", arg, 0, 100000000); return 1;
-    case OPT_ETA_DECAY: o->flow.eta_decay = cli_double(&o->c, "--eta-decay", arg, 1e-300, 1); return 1;
+    case OPT_ETA_DECAY:
+        o->flow.eta_decay = cli_double(&o->c, "--eta-decay", arg, 1e-300, 1);
+        o->flow.eta_decay_given = 1;
+        return 1;
     case OPT_BW_SCHEDULE: o->bw_schedule = arg; return 1;
     case OPT_MIX: o->mix = arg; return 1;
     case OPT_TRAJ: o->w.trajectory = arg; return 1;
@@ -161,7 +164,14 @@ int main(int argc, char **argv)
     o.w.geometry = o.f.geom;
     cli_watch ob;
     cli_watch_open(&ob, &o.c, &o.w, &Y, fmt);
-    cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
+    gfd_flow_defaults(o.f.run, &o.flow);
+    size_t b, bt;
+    gfd_field_batch(o.f.run, &b, &bt);
+    cli_info(&o.c, "flow: %d steps of %s, eta decay %.17g per step", o.flow.steps, o.f.field,
+             o.flow.eta_decay);
+    if (b || bt)
+        cli_info(&o.c, "mini-batches: groups of %zu particles, %zu targets each", b ? b : X.n,
+                 bt ? bt : b ? b : Y.n);
     int rc = gfd_flow(o.f.run, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
     rc = cli_watch_close(&ob, rc, &err);
     if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))

@@ -88,6 +88,7 @@ typedef struct {
     const double *bias;
     gfd_kernel kernel;
     double coef;          /* gauss 1/(2h^2), laplace 1/h, vmf 1/h^2 */
+    double min_sq;        /* the squared-distance clamp (laplace) */
     int self;
     double diag;
     const double *floor;  /* N per-query logit floors, or NULL */
@@ -118,7 +119,7 @@ direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, 
               const gfd_kernel kernel)
 {
     const size_t m = p->m;
-    const double coef = p->coef, *rt = p->Rt + j0;
+    const double coef = p->coef, msq = p->min_sq, *rt = p->Rt + j0;
     #pragma omp simd
     for (size_t j = 0; j < len; j++) {
         double acc = 0;
@@ -126,6 +127,7 @@ direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, 
             double r = rt[c * m + j];
             acc += kernel == GFD_KERNEL_VMF ? q[c] * r : (q[c] - r) * (q[c] - r);
         }
+        acc = kernel != GFD_KERNEL_LAPLACE || acc > msq ? acc : msq;
         l[j] = kernel == GFD_KERNEL_VMF ? acc * coef
              : kernel == GFD_KERNEL_GAUSS ? -acc * coef : -sqrt(acc) * coef;
     }
@@ -260,7 +262,7 @@ static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, siz
             #pragma omp simd
             for (size_t j = 0; j < tr; j++) {
                 double d2 = qn[b] + rn[j] - 2 * l[j];
-                l[j] = -sqrt(d2 > 0 ? d2 : 0) * p->coef;
+                l[j] = -sqrt(d2 > p->min_sq ? d2 : p->min_sq) * p->coef;
             }
         }
         if (p->bias)
@@ -525,6 +527,7 @@ int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
     double h = spec->h;
     plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .bias = spec->bias,
               .kernel = spec->kernel, .self = spec->self, .diag = spec->diag, .floor = spec->floor,
+              .min_sq = spec->min_sqdist > 0 ? spec->min_sqdist : 0,
               .coef = spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
                     : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h)};
     int rc = plan_layout(&p, R, V, err);

@@ -14,15 +14,25 @@
  * to one constant, which cancels in every row and column softmax, in the floor (shifted
  * alike) and in the self-mask (diag -100/R as before). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/clones.h"
 #include "fields/field_impl.h"
 
-enum { O_TEMPS, O_FLOOR, O_KERNEL, O_NORMALIZE, O_NO_MASK, O_NO_RMS, O_NO_SCALE };
+enum { O_PRESET, O_TEMPS, O_FLOOR, O_KERNEL, O_NORMALIZE, O_NO_MASK, O_NO_RMS, O_NO_SCALE };
+
+/* --preset: what the other options default to. drift_loss: the official drift_loss.py
+ * (MATH §3.4); alg2: Algorithm 2 as printed in the paper (one temperature, self distance
+ * +1e6, no floor, no RMS, no scale, no distance clamp); toy: the same as the toy demo
+ * notebook runs it, on fresh batches of 2048 + 2048 in a flow. */
+enum { PRESET_DRIFT_LOSS, PRESET_ALG2, PRESET_TOY };
 
 const gfd_option drift_options[] = {
+    {.name = "preset", .type = GFD_OPT_CHOICE, .arg = "P",
+     .help = "the defaults of the other drift options: drift_loss.py's, Algorithm 2 as printed, "
+             "or the toy demo's (man page)", .text = "drift_loss|alg2|toy"},
     {.name = "temps", .type = GFD_OPT_REALS, .arg = "T,...", .help = "temperatures R, summed",
      .lo = 0, .lo_open = 1, .hi = HUGE_VAL, .text = "0.02,0.05,0.2"},
     {.name = "floor", .type = GFD_OPT_REAL, .arg = "F", .help = "floor under the softmax product",
@@ -37,16 +47,28 @@ const gfd_option drift_options[] = {
     {.name = NULL},
 };
 
-/* The options read (MATH §3.4). */
+/* The options read (MATH §3.4), over the preset's values. */
 typedef struct {
     double temps[GFD_OPT_MAX_VALUES];
     int ntemps;
     double floor;
     gfd_kernel kernel;      /* laplace or gauss */
-    int sep, no_mask, no_rms, no_scale;
+    int sep, no_rms, no_scale;
+    double mask;            /* added to the normalised self distance: 100, 1e6, 0 */
+    double min_sq;          /* drift_loss.py's clamp of |x - t|^2 (1e-8), 0 for the presets */
 } drift_opts;
 
+/* The state of a run: the options, and what report() tells of the first call. */
+typedef struct {
+    drift_opts o;
+    int calls;
+    double floor_share;     /* the share of the affinity mass the floor added (first call) */
+    size_t first_n, first_t;
+} drift_state;
+
 #define MASK 100.0         /* MATH §3.4: added to the normalised self distance */
+#define ALG2_MASK 1e6      /* Algorithm 2's self distance */
+#define MIN_SQDIST 1e-8    /* MATH §3.4: D = sqrt(max(|x - t|^2, 1e-8)) */
 #define SCALE_MIN 1e-3     /* MATH §3.4: floors of the scale and s_in */
 #define RMS_MIN 1e-8       /* MATH §3.4: floor of mean(F^2) */
 #define DIST_TILE 512      /* targets per tile of the scale sum */
@@ -79,7 +101,7 @@ static double *mean_one_weights(const gfd_cloud *c, gfd_err *err)
  * loops over targets vectorise. */
 GFD_CLONES
 static double weighted_distance_sum(const gfd_geometry *g, const double *q, const double *Tt,
-                                    const double *w, size_t m, size_t d)
+                                    const double *w, size_t m, size_t d, double min_sq)
 {
     double s = 0, d2[DIST_TILE];
     for (size_t t0 = 0; t0 < m; t0 += DIST_TILE) {
@@ -92,6 +114,9 @@ static double weighted_distance_sum(const gfd_geometry *g, const double *q, cons
             for (size_t t = 0; t < len; t++)
                 d2[t] += (qc - col[t]) * (qc - col[t]);
         }
+        #pragma omp simd
+        for (size_t t = 0; t < len; t++)
+            d2[t] = d2[t] > min_sq ? d2[t] : min_sq;  /* MATH §3.4's clamp */
         g->kernel_dists(d2, len);
         #pragma omp simd reduction(+:s)
         for (size_t t = 0; t < len; t++)
@@ -120,8 +145,8 @@ static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
     if (yt) {
         #pragma omp parallel for schedule(dynamic, 16)
         for (size_t i = 0; i < n; i++)
-            row[i] = weighted_distance_sum(cx->g, cx->X->x + i * d, xt, cx->wx, n, d)
-                   + weighted_distance_sum(cx->g, cx->X->x + i * d, yt, cx->wy, m, d);
+            row[i] = weighted_distance_sum(cx->g, cx->X->x + i * d, xt, cx->wx, n, d, cx->o->min_sq)
+                   + weighted_distance_sum(cx->g, cx->X->x + i * d, yt, cx->wy, m, d, cx->o->min_sq);
         double s = 0;
         for (size_t i = 0; i < n; i++)
             s += row[i];
@@ -133,13 +158,15 @@ static int drift_scale(const drift_ctx *cx, double *scale, gfd_err *err)
 
 /* Engine spec of temperature R: logits -D_norm/R (laplace) or -D_norm^2/(2R^2) (gauss),
  * D_norm = D / dist_div (the geometry's kernel of tau = R dist_div); the self pair gets the
- * logit of D_norm = 100 (the self-mask). */
+ * logit of D_norm = mask (the self-mask). */
 static gfd_ksum_spec temp_spec(const drift_ctx *cx, double R)
 {
     gfd_ksum_spec sp;
+    const double mask = cx->o->mask;
     int gauss = cx->o->kernel == GFD_KERNEL_GAUSS;
     cx->g->dist_kernel(cx->o->kernel, cx->dist_div * R, &sp, NULL);  /* checked at init */
-    sp.diag = cx->o->no_mask ? 0 : gauss ? -MASK * MASK / (2 * R * R) : -MASK / R;
+    sp.diag = gauss ? -mask * mask / (2 * R * R) : -mask / R;
+    sp.min_sqdist = cx->o->min_sq;
     return sp;
 }
 
@@ -176,8 +203,34 @@ static double *both_alloc(const drift_ctx *cx, both_buf *b, gfd_err *err)
     return p;
 }
 
-/* MATH §3.4, normalize both: F_R (scaled coordinates, N x d) for temperature R. */
-static int drift_both(const drift_ctx *cx, double R, both_buf *b, double *F, gfd_err *err)
+/* The share of the affinity mass that the floor adds: 1 - sum_it a_it / sum_it A_it, with
+ * a the products without the floor, from two more passes with the floor off and values
+ * w_t alone. sx, sy: the floored passes' specs; ln, lp, outn, outp as drift_both left them. */
+static int floor_share(const drift_ctx *cx, gfd_ksum_spec sx, gfd_ksum_spec sy, const both_buf *b,
+                       double *share, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
+    double *p = gfd_alloc(n, 4 * sizeof *p, "drift floor share", err);
+    if (!p)
+        return -1;
+    double *ln0 = p, *on0 = p + n, *lp0 = p + 2 * n, *op0 = p + 3 * n;
+    sx.floor = sy.floor = NULL;
+    int rc = gfd_ksum(cx->X->x, n, cx->X->x, n, d, cx->wx, 1, &sx, ln0, on0, err) < 0 ||
+             gfd_ksum(cx->X->x, n, cx->Y->x, m, d, cx->wy, 1, &sy, lp0, op0, err) < 0 ? -1 : 0;
+    double floored = 0, plain = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        floored += exp(b->ln[i] - 0.5 * b->r[i]) * b->outn[i * k] + exp(b->lp[i] - 0.5 * b->r[i]) * b->outp[i * k];
+        plain += exp(ln0[i] - 0.5 * b->r[i]) * on0[i] + exp(lp0[i] - 0.5 * b->r[i]) * op0[i];
+    }
+    *share = floored > 0 ? 1 - plain / floored : 0;
+    free(p);
+    return rc;
+}
+
+/* MATH §3.4, normalize both: F_R (scaled coordinates, N x d) for temperature R; *share (when
+ * not NULL) the floor's share of the affinity mass. */
+static int drift_both(const drift_ctx *cx, double R, both_buf *b, double *F, double *share,
+                      gfd_err *err)
 {
     const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
     const double *X = cx->X->x, *Y = cx->Y->x;
@@ -199,7 +252,8 @@ static int drift_both(const drift_ctx *cx, double R, both_buf *b, double *F, gfd
     sx.bias = b->bx, sy.bias = b->by;
     sx.floor = sy.floor = b->fl;
     if (gfd_ksum(X, n, X, n, d, b->vx, k, &sx, b->ln, b->outn, err) < 0 ||
-        gfd_ksum(X, n, Y, m, d, b->vy, k, &sy, b->lp, b->outp, err) < 0)
+        gfd_ksum(X, n, Y, m, d, b->vy, k, &sy, b->lp, b->outp, err) < 0 ||
+        (share && cx->o->floor > 0 && floor_share(cx, sx, sy, b, share, err) < 0))
         return -1;
     for (size_t i = 0; i < n; i++) {
         const double *on = b->outn + i * k, *op = b->outp + i * k;
@@ -241,21 +295,50 @@ static void add_temperature(const drift_ctx *cx, const double *F, double *V)
         V[e] += cx->s_in * (F[e] / div);
 }
 
-static int drift_init(field_part *p, const gfd_settings *s, gfd_err *err)
+/* The value of opt: given, else the preset's (a REAL option, or flags: return 0/1). */
+static double preset_real(const gfd_settings *s, int opt, double preset)
 {
-    drift_opts *o = gfd_alloc(1, sizeof *o, "drift field", err);
-    if (!o)
-        return -1;
-    o->ntemps = gfd_option_reals(s, &drift_options[O_TEMPS], o->temps);
-    o->floor = gfd_option_real(s, &drift_options[O_FLOOR]);
+    return gfd_settings_get(s, drift_options[opt].name) ? gfd_option_real(s, &drift_options[opt]) : preset;
+}
+
+static int preset_flag(const gfd_settings *s, int opt, int preset)
+{
+    return gfd_option_flag(s, &drift_options[opt]) || preset;
+}
+
+/* The preset's defaults, then the options given over them. */
+static void read_options(const gfd_settings *s, drift_opts *o, int preset)
+{
+    int paper = preset != PRESET_DRIFT_LOSS;  /* alg2 and toy: Algorithm 2's settings */
+    if (paper && !gfd_settings_get(s, drift_options[O_TEMPS].name)) {
+        o->temps[0] = 0.05;
+        o->ntemps = 1;
+    } else {
+        o->ntemps = gfd_option_reals(s, &drift_options[O_TEMPS], o->temps);
+    }
+    o->floor = preset_real(s, O_FLOOR, paper ? 0 : drift_options[O_FLOOR].def);
     o->kernel = gfd_option_choice(s, &drift_options[O_KERNEL]) ? GFD_KERNEL_GAUSS : GFD_KERNEL_LAPLACE;
     o->sep = gfd_option_choice(s, &drift_options[O_NORMALIZE]);
-    o->no_mask = gfd_option_flag(s, &drift_options[O_NO_MASK]);
-    o->no_rms = gfd_option_flag(s, &drift_options[O_NO_RMS]);
-    o->no_scale = gfd_option_flag(s, &drift_options[O_NO_SCALE]);
-    p->state = o;
+    o->mask = gfd_option_flag(s, &drift_options[O_NO_MASK]) ? 0 : paper ? ALG2_MASK : MASK;
+    o->no_rms = preset_flag(s, O_NO_RMS, paper);
+    o->no_scale = preset_flag(s, O_NO_SCALE, paper);
+    o->min_sq = paper ? 0 : MIN_SQDIST;
+}
+
+static int drift_init(field_part *p, const gfd_settings *s, gfd_err *err)
+{
+    drift_state *st = gfd_alloc(1, sizeof *st, "drift field", err);
+    if (!st)
+        return -1;
+    p->state = st;
+    int preset = gfd_option_choice(s, &drift_options[O_PRESET]);
+    read_options(s, &st->o, preset);
+    /* in a flow: drift_loss.py's batches, and its RMS-normalised |V| needs a decaying step;
+     * Algorithm 2 as printed takes the whole clouds; the toy demo 2048 + 2048 */
+    p->flow_batch = preset == PRESET_ALG2 ? 0 : preset == PRESET_TOY ? 2048 : p->flow_batch;
+    p->flow_eta_end = st->o.no_rms ? 0 : p->flow_eta_end;
     gfd_ksum_spec unused;
-    if (p->geom->dist_kernel(o->kernel, 1, &unused, err) < 0)
+    if (p->geom->dist_kernel(st->o.kernel, 1, &unused, err) < 0)
         return gfd_err_prefix(err, "drift");
     return 0;
 }
@@ -278,7 +361,8 @@ static int drift_setup(drift_ctx *cx, gfd_err *err)
     return 0;
 }
 
-static int drift_temps_both(const drift_ctx *cx, double *F, double *V, gfd_err *err)
+/* *share (when not NULL): the floor's largest share over the temperatures. */
+static int drift_temps_both(const drift_ctx *cx, double *F, double *V, double *share, gfd_err *err)
 {
     both_buf b;
     double *scratch = both_alloc(cx, &b, err);
@@ -286,7 +370,10 @@ static int drift_temps_both(const drift_ctx *cx, double *F, double *V, gfd_err *
     b.vy = b.vx ? weighted_values(cx->Y, cx->wy, err) : NULL;
     int rc = b.vy ? 0 : -1;
     for (int t = 0; rc == 0 && t < cx->o->ntemps; t++) {
-        rc = drift_both(cx, cx->o->temps[t], &b, F, err);
+        double sh = 0;
+        rc = drift_both(cx, cx->o->temps[t], &b, F, share ? &sh : NULL, err);
+        if (share)
+            *share = fmax(*share, sh);
         if (rc == 0)
             add_temperature(cx, F, V);
     }
@@ -317,17 +404,35 @@ static int drift_temps_sep(const drift_ctx *cx, double *F, double *V, gfd_err *e
 /* X: N x d, Y: M x d, V: N x d. MATH §3.4: V = s_in sum_R F_R / rms(F_R). */
 static int drift_compute(field_part *p, const field_call *c, double *V, gfd_err *err)
 {
-    const drift_opts *o = p->state;
+    drift_state *st = p->state;
+    const drift_opts *o = &st->o;
+    double *share = st->calls++ == 0 ? &st->floor_share : NULL;  /* measured on the first call */
     const gfd_cloud *X = c->X, *Y = c->Y;
     drift_ctx cx = {.X = X, .Y = Y, .o = o, .g = p->geom, .n = X->n, .m = Y->n, .d = X->d};
     double *F = gfd_alloc(cx.n, cx.d * sizeof *F, "drift force", err);
     int rc = F ? drift_setup(&cx, err) : -1;
     if (rc == 0) {
         memset(V, 0, cx.n * cx.d * sizeof *V);
-        rc = o->sep ? drift_temps_sep(&cx, F, V, err) : drift_temps_both(&cx, F, V, err);
+        rc = o->sep ? drift_temps_sep(&cx, F, V, err) : drift_temps_both(&cx, F, V, share, err);
     }
+    if (share)
+        st->first_n = X->n, st->first_t = X->n + Y->n;
     free(F), free(cx.wx), free(cx.wy);
     return rc;
 }
 
-const gfd_field_ops drift_ops = {.init = drift_init, .compute = drift_compute};
+/* The floor's share of the first call, and a warning when it sets most of the mass. */
+static size_t drift_report(const field_part *p, char *buf, size_t cap)
+{
+    const drift_state *st = p->state;
+    if (!st->calls || st->o.sep || !(st->o.floor > 0))
+        return 0;
+    int n = snprintf(buf, cap, "drift: the floor %g set %.1f%% of the affinity mass (first call: "
+                     "%zu particles, %zu targets)%s", st->o.floor, 100 * st->floor_share,
+                     st->first_n, st->first_t,
+                     st->floor_share > 0.5 ? "\nwarning: drift: the floor sets most of the affinity "
+                     "mass, so the kernel is nearly uniform: use mini-batches (--batch 64) or --floor 0" : "");
+    return n < 0 ? 0 : (size_t)n;
+}
+
+const gfd_field_ops drift_ops = {.init = drift_init, .compute = drift_compute, .report = drift_report};

@@ -20,34 +20,53 @@
 
 static const gfd_field_def table[] = {
     {"kl", "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"rkl", "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"chi2", "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"alpha", "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)",
-     "A", SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+     "A", SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"js", "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops},
+     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"kl-smoothed", "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)",
-     NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops},
+     NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops, 0, 0},
     {"mmd", "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)",
-     NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops},
+     NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops, 0, 0},
     {"drift", "Deng et al.'s drift as in drift_loss.py (MATH 3.4)",
-     NULL, DISPL, SPH | SELF, drift_options, &drift_ops},
+     NULL, DISPL, SPH | SELF, drift_options, &drift_ops, 64, 0.01},
     {"sinkhorn", "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)",
-     NULL, DISPL, BW | SPH | SELF, sinkhorn_options, &sinkhorn_ops},
+     NULL, DISPL, BW | SPH | SELF, sinkhorn_options, &sinkhorn_ops, 0, 0},
     {"sinkhorn-proxy", "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)",
-     NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops},
+     NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops, 0, 0},
     {"sliced", "sliced Wasserstein flow over --projections lines (MATH 3.7; great circles on the sphere)",
-     NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops},
-    {NULL, NULL, NULL, SCORE, 0, NULL, NULL},
+     NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops, 0, 0},
+    {NULL, NULL, NULL, SCORE, 0, NULL, NULL, 0, 0},
 };
 
 const gfd_field_def *gfd_field_table(void) { return table; }
 
+/* MATH §3.10: the options of every field. */
+enum { O_BATCH, O_TARGET_BATCH };
+
+static const gfd_option run_options[] = {
+    {.name = "batch", .type = GFD_OPT_INT, .arg = "B",
+     .help = "mini-batches: each step the particles split at random into groups of B, each "
+             "with fresh targets (MATH 3.10; 0: the whole clouds)",
+     .def = 0, .lo = 0, .hi = 1e15, .text = "0, drift in gfd-flow 64"},
+    {.name = "target-batch", .type = GFD_OPT_INT, .arg = "B'",
+     .help = "targets drawn from Y for each group, without replacement", .def = 0, .lo = 0,
+     .hi = 1e15, .text = "B"},
+    {.name = NULL},
+};
+
+const gfd_option *gfd_field_run_options(void) { return run_options; }
+
 const gfd_option *gfd_field_option(const char *name)
 {
+    for (const gfd_option *o = run_options; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
     for (const gfd_field_def *f = table; f->name; f++)
         for (const gfd_option *o = f->options; o->name; o++)
             if (!strcmp(o->name, name))
@@ -158,6 +177,9 @@ gfd_units gfd_field_spec_units(const gfd_field_spec *spec)
 
 static const gfd_option *term_option(const gfd_field_spec *spec, const char *name)
 {
+    for (const gfd_option *o = run_options; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
     for (int t = 0; t < spec->nterms; t++)
         for (const gfd_option *o = spec->terms[t].def->options; o->name; o++)
             if (!strcmp(o->name, name))
@@ -178,6 +200,8 @@ const char *gfd_field_spec_ignores(const gfd_field_spec *spec, const gfd_setting
 struct gfd_field {
     gfd_field_spec spec;
     const gfd_geometry *geom;
+    size_t batch, target_batch;  /* MATH §3.10: 0, the whole clouds */
+    int batch_given;
     field_part parts[GFD_MAX_TERMS];
     int nparts;
     double *scratch;       /* N x d for mixtures of several parts */
@@ -223,7 +247,8 @@ static void make_parts(gfd_field *f)
         if (!part) {
             part = &f->parts[f->nparts++];
             *part = (field_part){.def = def, .geom = f->geom,
-                                 .uses_h = !!(def->flags & GFD_FIELD_BANDWIDTH)};
+                                 .uses_h = !!(def->flags & GFD_FIELD_BANDWIDTH),
+                                 .flow_batch = def->flow_batch, .flow_eta_end = def->flow_eta_end};
         }
         part->spec_index[part->nterms] = t;
         part->terms[part->nterms++] = f->spec.terms[t];
@@ -241,6 +266,9 @@ gfd_field *gfd_field_new(const gfd_field_spec *spec, const gfd_settings *s,
         return NULL;
     f->spec = *spec;
     f->geom = geometry;
+    f->batch = (size_t)gfd_option_int(s, &run_options[O_BATCH]);
+    f->target_batch = (size_t)gfd_option_int(s, &run_options[O_TARGET_BATCH]);
+    f->batch_given = gfd_settings_get(s, "batch") || gfd_settings_get(s, "target-batch");
     make_parts(f);
     for (int p = 0; p < f->nparts; p++) {
         field_part *part = &f->parts[p];
@@ -281,6 +309,36 @@ int gfd_field_uses_bandwidth(const gfd_field *f)
             if (f->parts[p].uses_h && f->parts[p].terms[t].weight != 0)
                 return 1;
     return 0;
+}
+
+void gfd_field_batch(const gfd_field *f, size_t *batch, size_t *target_batch)
+{
+    *batch = f->batch, *target_batch = f->target_batch;
+}
+
+void gfd_field_set_batch(gfd_field *f, size_t batch, size_t target_batch)
+{
+    f->batch = batch, f->target_batch = target_batch;
+}
+
+int gfd_field_batch_given(const gfd_field *f) { return f->batch_given; }
+
+size_t gfd_field_flow_batch(const gfd_field *f)
+{
+    size_t b = 0;
+    for (int p = 0; p < f->nparts; p++)
+        b = f->parts[p].flow_batch > b ? f->parts[p].flow_batch : b;
+    return b;
+}
+
+double gfd_field_flow_eta_end(const gfd_field *f)
+{
+    double e = 0;
+    for (int p = 0; p < f->nparts; p++) {
+        double ep = f->parts[p].flow_eta_end;
+        e = ep > 0 && (e == 0 || ep < e) ? ep : e;
+    }
+    return e;
 }
 
 void gfd_field_set_weights(gfd_field *f, const double *w)
@@ -346,13 +404,12 @@ static int mixture(gfd_field *f, const field_call *c, double *V, gfd_err *err)
     return 0;
 }
 
-/* MATH §3.8: v = sum_t weight_t v_t, then its tangent part (MATH §4). X: N x d, Y: M x d,
- * V: N x d. A single part computes straight into V. */
-int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
-                       const gfd_field_args *a, double *V, gfd_err *err)
+/* MATH §3.8: v = sum_t weight_t v_t of one group (the whole clouds without batches).
+ * X: N x d, Y: M x d, V: N x d. A single part computes straight into V. */
+static int parts_velocity(void *ctx, const gfd_cloud *X, const gfd_cloud *Y,
+                          const gfd_field_args *a, double *V, gfd_err *err)
 {
-    if (check_inputs(f, X, Y, a, err) < 0)
-        return -1;
+    gfd_field *f = ctx;
     field_call c = {X, Y, a};
     field_part *only = NULL;
     int live = 0;
@@ -368,6 +425,16 @@ int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
         for (size_t k = 0; w != 1 && k < X->n * X->d; k++)
             V[k] *= w;
     }
+    return 0;
+}
+
+/* The mixture over the mini-batches in force (MATH §3.10), then its tangent part (MATH §4). */
+int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
+                       const gfd_field_args *a, double *V, gfd_err *err)
+{
+    if (check_inputs(f, X, Y, a, err) < 0 ||
+        field_batches(f->batch, f->target_batch, X, Y, a, parts_velocity, f, V, err) < 0)
+        return -1;
     f->geom->tangent_rows(X->x, X->n, X->d, V);
     return 0;
 }

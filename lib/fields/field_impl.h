@@ -16,6 +16,8 @@ typedef struct {
     int spec_index[GFD_MAX_TERMS];        /* where each stands in the spec */
     int nterms;
     int uses_h;    /* set from GFD_FIELD_BANDWIDTH; init clears it when h is not used */
+    size_t flow_batch;    /* the def's flow defaults; init may change them (a preset) */
+    double flow_eta_end;
     void *state;   /* init's: the options read, scratch, what report() shows */
 } field_part;
 
@@ -54,5 +56,13 @@ extern const gfd_option fdiv_options[], smoothed_options[], mmd_options[], drift
 int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
                      const gfd_geometry *g, double h, int exclude_self, double *lp, double *mp,
                      double *lq, double *mq, gfd_err *err);
+
+/* Mini-batches (MATH §3.10, batch.c): V (N x d) = fn over groups of at most `batch`
+ * particles of X, each with `target_batch` targets drawn from Y (0: batch; batch 0: the
+ * whole clouds, one call). fn(ctx, Xg, Yg, args, Vg, err) computes one group's field. */
+typedef int (*field_group_fn)(void *ctx, const gfd_cloud *X, const gfd_cloud *Y,
+                              const gfd_field_args *a, double *V, gfd_err *err);
+int field_batches(size_t batch, size_t target_batch, const gfd_cloud *X, const gfd_cloud *Y,
+                  const gfd_field_args *a, field_group_fn fn, void *ctx, double *V, gfd_err *err);
 
 #endif

@@ -15,7 +15,7 @@
     {.name = "eps", .type = GFD_OPT_REAL, .arg = "E", .help = "entropic eps of the cost |x - y|^2/2", \
      .def = 0, .lo = 0, .lo_open = 1, .hi = HUGE_VAL, .text = "h^2"}
 
-enum { O_EPS, O_ITERS, O_TOL, O_ANNEAL, O_OVERRELAX };
+enum { O_EPS, O_ITERS, O_TOL, O_ANNEAL, O_OVERRELAX, O_ROWS_FIRST };
 
 const gfd_option sinkhorn_options[] = {
     OPTION_EPS,
@@ -27,21 +27,27 @@ const gfd_option sinkhorn_options[] = {
      .help = "first one iteration per eps from the squared diameter, halved down to eps"},
     {.name = "overrelax", .type = GFD_OPT_REAL, .arg = "W",
      .help = "over-relaxation of the updates at eps (1: plain)", .def = 1, .lo = 1, .hi = 1.99},
+    {.name = "rows-first", .type = GFD_OPT_FLAG,
+     .help = "begin with the particles' normalisation, as mint-vu/sinkhorn_drift iterates"},
     {.name = NULL},
 };
 
-enum { P_EPS, P_NO_CROSS_WEIGHT };
+enum { P_EPS, P_NO_CROSS_WEIGHT, P_COUPLING, P_EXCLUDE_SELF };
 
 const gfd_option proxy_options[] = {
     OPTION_EPS,
     {.name = "no-cross-weight", .type = GFD_OPT_FLAG, .help = "T+ - T- without the weight m+ m-"},
+    {.name = "coupling", .type = GFD_OPT_CHOICE, .arg = "C",
+     .help = "each block's plan: sqrt(row x column softmax), or the row softmax alone",
+     .text = "two-sided|one-sided"},
+    FIELD_OPTION_EXCLUDE_SELF,
     {.name = NULL},
 };
 
 typedef struct {
     double eps;        /* given, or 0: h^2 (MATH §3.6) */
     gfd_sinkhorn_opts solve;
-    int no_cross_weight;
+    int no_cross_weight, one_sided, exclude_self;
     gfd_sinkhorn_result last[2];  /* sinkhorn: the solves (X, Y) and (X, X) of the last call */
 } sinkhorn_state;
 
@@ -66,6 +72,7 @@ static int sinkhorn_init(field_part *p, const gfd_settings *s, gfd_err *err)
         .tol = gfd_option_real(s, &sinkhorn_options[O_TOL]),
         .anneal = gfd_option_flag(s, &sinkhorn_options[O_ANNEAL]),
         .overrelax = gfd_option_real(s, &sinkhorn_options[O_OVERRELAX]),
+        .rows_first = gfd_option_flag(s, &sinkhorn_options[O_ROWS_FIRST]),
     };
     return 0;
 }
@@ -76,6 +83,8 @@ static int proxy_init(field_part *p, const gfd_settings *s, gfd_err *err)
     if (state_new(p, gfd_option_real(s, &proxy_options[P_EPS]), &st, err) < 0)
         return -1;
     st->no_cross_weight = gfd_option_flag(s, &proxy_options[P_NO_CROSS_WEIGHT]);
+    st->one_sided = gfd_option_choice(s, &proxy_options[P_COUPLING]);
+    st->exclude_self = gfd_option_flag(s, &proxy_options[P_EXCLUDE_SELF]);
     return 0;
 }
 
@@ -123,17 +132,30 @@ static size_t sinkhorn_report(const field_part *p, char *buf, size_t cap)
  *     A_ij = sqrt(softmax_row * softmax_col) = exp(L_ij + (log a_i - r_i + log b_j - c_j)/2),
  * uniform weights giving K_ij / sqrt(rowsum_i(K) colsum_j(K)). Writes the masses
  * mass_i = sum_j A_ij (N) and the maps T_i = sum_j A_ij b_j / mass_i (N x d).
- * same: A and B are the same cloud, so c = r by symmetry and one pass is saved. */
+ * same: A and B are the same cloud, so c = r by symmetry and one pass is saved; then with
+ * exclude_self the self pairs are dropped from A after its normalisers are formed, and the
+ * rows renormalised (as arXiv:2603.12366's code masks its plans). one_sided: A the row
+ * softmax alone (mass 1, the map the mean shift). */
 static int proxy_block(const gfd_cloud *A, const gfd_cloud *B, int same, double eps,
-                       double *mass, double *T, gfd_err *err)
+                       int one_sided, int exclude_self, double *mass, double *T, gfd_err *err)
 {
     const size_t n = A->n, m = B->n, d = A->d;
     double *p = gfd_alloc(2 * (n + m), sizeof *p, "proxy scratch", err);
     if (!p)
         return -1;
     double *loga = p, *r = p + n, *logb = p + 2 * n, *c = logb + m;
-    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = sqrt(eps), .bias = logb};
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = sqrt(eps), .bias = logb,
+                        .self = same && exclude_self, .diag = -INFINITY};
     int rc = gfd_cloud_logweights(A, loga, err) == 0 && gfd_cloud_logweights(B, logb, err) == 0 ? 0 : -1;
+    if (one_sided) {  /* the row softmax: the mean shift, mass 1 */
+        if (rc == 0)
+            rc = gfd_ksum(A->x, n, B->x, m, d, B->x, d, &sp, r, T, err);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            mass[i] = 1;
+        free(p);
+        return rc;
+    }
+    sp.self = 0;  /* the normalisers take every pair */
     if (rc == 0)
         rc = gfd_ksum(A->x, n, B->x, m, d, NULL, 0, &sp, r, NULL, err);
     sp.bias = loga;
@@ -142,6 +164,7 @@ static int proxy_block(const gfd_cloud *A, const gfd_cloud *B, int same, double 
     for (size_t j = 0; rc == 0 && j < m; j++)
         c[j] = 0.5 * (logb[j] - (same ? r[j] : c[j]));
     sp.bias = c;
+    sp.self = same && exclude_self;
     if (rc == 0)
         rc = gfd_ksum(A->x, n, B->x, m, d, B->x, d, &sp, mass, T, err);
     for (size_t i = 0; rc == 0 && i < n; i++)  /* mass_i = exp((log a_i - r_i)/2 + lse_i) */
@@ -163,9 +186,9 @@ static int proxy_compute(field_part *p, const field_call *c, double *V, gfd_err 
     double *Tn = mn ? gfd_alloc(n, d * sizeof *Tn, "proxy map", err) : NULL;
     int rc = Tn ? 0 : -1;
     if (rc == 0)
-        rc = proxy_block(c->X, c->Y, 0, eps, mp, V, err);
+        rc = proxy_block(c->X, c->Y, 0, eps, st->one_sided, 0, mp, V, err);
     if (rc == 0)
-        rc = proxy_block(c->X, c->X, 1, eps, mn, Tn, err);
+        rc = proxy_block(c->X, c->X, 1, eps, st->one_sided, st->exclude_self, mn, Tn, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         double w = st->no_cross_weight ? 1 : mp[i] * mn[i];
         for (size_t k = 0; k < d; k++)

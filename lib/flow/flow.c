@@ -91,6 +91,17 @@ static void speed_stats(const double *V, size_t n, size_t d, double *mean, doubl
     *max = mx;
 }
 
+void gfd_flow_defaults(gfd_field *f, gfd_flow_opts *o)
+{
+    double end = gfd_field_flow_eta_end(f);
+    if (!gfd_field_batch_given(f))
+        gfd_field_set_batch(f, gfd_field_flow_batch(f), 0);
+    if (!o->eta_decay_given && end > 0 && o->steps >= 2) {
+        o->eta_decay = pow(end, 1.0 / (o->steps - 1));  /* eta_{T-1} = end eta_0 */
+        o->eta_decay_given = 1;
+    }
+}
+
 /* Everything one step needs, resolved from the schedules. */
 static void resolve_step(const gfd_field *f, const gfd_flow_opts *o, int t, double h,
                          gfd_step_opts *s)
@@ -107,11 +118,13 @@ static void resolve_step(const gfd_field *f, const gfd_flow_opts *o, int t, doub
     s->step = (uint64_t)t;
 }
 
-int gfd_flow(gfd_field *f, const gfd_flow_opts *o, gfd_cloud *X, const gfd_cloud *Y,
+int gfd_flow(gfd_field *f, const gfd_flow_opts *opts, gfd_cloud *X, const gfd_cloud *Y,
              gfd_flow_observer observe, void *ctx, gfd_err *err)
 {
     const size_t n = X->n, d = X->d;
     const gfd_geometry *g = gfd_field_geometry(f);
+    gfd_flow_opts flow = *opts, *o = &flow;
+    gfd_flow_defaults(f, o);
     double h0, h1;
     if (gfd_geometry_bandwidth(g, &o->bw0, Y, o->step.seed, &h0, err) < 0 ||
         gfd_geometry_bandwidth(g, &o->bw1, Y, o->step.seed, &h1, err) < 0)

@@ -42,11 +42,18 @@ typedef struct {
     unsigned flags;             /* GFD_FIELD_* */
     const gfd_option *options;  /* its long options, ended by an entry with a NULL name */
     const gfd_field_ops *ops;
+    /* How a flow runs it unless told otherwise: mini-batches of flow_batch particles with as
+     * many fresh targets (0: the whole clouds), and the step decaying geometrically to
+     * flow_eta_end times its first value by the last step (0: constant). */
+    size_t flow_batch;
+    double flow_eta_end;
 } gfd_field_def;
 
 /* The table, ended by an entry with a NULL name. */
 const gfd_field_def *gfd_field_table(void);
-/* The descriptor of the field option called name (from any entry), or NULL. */
+/* The options every field takes (the mini-batches of MATH §3.10), ended by a NULL name. */
+const gfd_option *gfd_field_run_options(void);
+/* The descriptor of the field option called name (from any entry, or a run option), or NULL. */
 const gfd_option *gfd_field_option(const char *name);
 /* gfd_settings_set for the field option called name (GFD_EUSAGE if there is none). */
 int gfd_field_setting(gfd_settings *s, const char *name, const char *value, gfd_err *err);
@@ -84,6 +91,17 @@ gfd_units gfd_field_units(const gfd_field *f);
 int gfd_field_uses_bandwidth(const gfd_field *f);
 /* New weights of the terms, in the spec's order (a schedule of the mixture). */
 void gfd_field_set_weights(gfd_field *f, const double *w);
+/* The mini-batches in force (MATH §3.10): particles per group and targets per group, 0 for
+ * the whole clouds. A flow calls gfd_field_set_batch with the spec's flow_batch defaults
+ * when --batch was not given. */
+void gfd_field_batch(const gfd_field *f, size_t *batch, size_t *target_batch);
+void gfd_field_set_batch(gfd_field *f, size_t batch, size_t target_batch);
+/* Whether the settings chose the batch (--batch or --target-batch given). */
+int gfd_field_batch_given(const gfd_field *f);
+/* The field's flow defaults: the largest flow_batch and the smallest nonzero flow_eta_end
+ * of its terms (their definitions', or what a preset made them; 0 when none has one). */
+size_t gfd_field_flow_batch(const gfd_field *f);
+double gfd_field_flow_eta_end(const gfd_field *f);
 
 /* What one evaluation depends on besides the clouds. */
 typedef struct {
@@ -101,7 +119,8 @@ int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
 size_t gfd_field_report(const gfd_field *f, char *buf, size_t cap);
 
 /* What a random stream is for, so that draws for different uses never coincide. */
-enum { GFD_STREAM_MC = 1, GFD_STREAM_NOISE_INJECT, GFD_STREAM_STEP_NOISE, GFD_STREAM_DIRECTIONS };
+enum { GFD_STREAM_MC = 1, GFD_STREAM_NOISE_INJECT, GFD_STREAM_STEP_NOISE, GFD_STREAM_DIRECTIONS,
+       GFD_STREAM_BATCH, GFD_STREAM_BATCH_TARGETS };
 /* The generator of stream (seed, step, purpose, i): the draws of particle (or direction) i
  * for one purpose at one step. Every random choice of a field or a step comes from such a
  * stream, never from a generator shared across rows, so bytes do not depend on -j. */

@@ -33,6 +33,8 @@ typedef struct {
     int self;            /* Q and R are the same rows: pair (i, i) gets `diag` added */
     double diag;         /* -INFINITY drops the self pair (leave-one-out) */
     const double *floor; /* N per-query lower bounds on the logits (drift's floor), or NULL */
+    double min_sqdist;   /* laplace: |q - r|^2 below it is raised to it (0: none;
+                            drift_loss.py's sqrt(max(d^2, 1e-8)) distance clamp) */
 } gfd_ksum_spec;
 
 /* Q: N x d, R: M x d, V: M x k (NULL when k == 0), lse: N, out: N x k (NULL when k == 0).

@@ -19,6 +19,7 @@ typedef struct {
                           halved down to eps (as geomloss does) */
     double overrelax;  /* omega in [1, 2) of the updates at eps (Thibault et al. 2017) */
     int symmetric;     /* B is A: one potential, averaged updates (OT(a, a), faster) */
+    int rows_first;    /* A's update first, from B's zero potential (one more half step) */
 } gfd_sinkhorn_opts;
 
 typedef struct {

@@ -136,6 +136,9 @@ static int iterate(solver *s, double *T, gfd_sinkhorn_result *r, gfd_err *err)
     double w = o->overrelax, error = 0, mass = 1;
     if (o->anneal && anneal(s, err) < 0)
         return -1;
+    if (o->rows_first && !o->symmetric &&
+        softmin(s, s->A, s->B, s->v, s->loga, o->eps, s->u, NULL, err) < 0)
+        return -1;
     for (int it = 1;; it++) {
         if (!o->symmetric && softmin(s, s->B, s->A, s->u, s->logb, o->eps, s->t, NULL, err) < 0)
             return -1;
