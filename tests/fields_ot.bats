@@ -26,6 +26,26 @@ setup() {
     py drift_ref.py x.csv y.csv v.csv --normalize sep --no-scale --temps 0.5
 }
 
+@test "fields-ot: drift's distance clamp sqrt(max(d^2, 1e-8)) matters, and gfd has it" {
+    # targets that repeat particles exactly: D = 1e-4 (clamped) against 0
+    head -20 x.csv > dup.csv
+    cat y.csv >> dup.csv
+    gfd-velocity -t dup.csv -f drift --only-v x.csv > v.csv
+    py drift_ref.py x.csv dup.csv v.csv
+    # the checker can see the clamp: without it the same V is off by more than --tol
+    run py drift_ref.py x.csv dup.csv v.csv --no-clamp
+    [ "$status" -eq 1 ] && [[ "$output" == "drift: relative error"* ]]
+}
+
+@test "fields-ot: drift --preset alg2 and toy equal Algorithm 2 as printed" {
+    gfd-velocity -t y.csv -f drift --preset alg2 --only-v x.csv > v.csv
+    py drift_ref.py x.csv y.csv v.csv --preset alg2
+    gfd-velocity -t y.csv -f drift --preset toy --only-v x.csv > w.csv
+    cmp v.csv w.csv
+    # the same as the drift_loss.py transcription with every switch set
+    py drift_ref.py x.csv y.csv v.csv --temps 0.05 --floor 0 --no-rms --no-scale --mask 1e6 --no-clamp
+}
+
 @test "fields-ot: sinkhorn's maps equal those of POT's converged sinkhorn_log plans" {
     # -j 1: hundreds of small passes; threads are checked below
     gfd-velocity -j 1 -t y.csv -f sinkhorn -b 0.7 --iters 100000 --tol 1e-13 --only-v x.csv > v.csv

@@ -337,9 +337,11 @@ static int drift_init(field_part *p, const gfd_settings *s, gfd_err *err)
      * Algorithm 2 as printed takes the whole clouds; the toy demo 2048 + 2048 */
     p->flow_batch = preset == PRESET_ALG2 ? 0 : preset == PRESET_TOY ? 2048 : p->flow_batch;
     p->flow_eta_end = st->o.no_rms ? 0 : p->flow_eta_end;
-    gfd_ksum_spec unused;
-    if (p->geom->dist_kernel(st->o.kernel, 1, &unused, err) < 0)
+    gfd_ksum_spec sp;
+    if (p->geom->dist_kernel(st->o.kernel, 1, &sp, err) < 0)
         return gfd_err_prefix(err, "drift");
+    if (sp.kernel != GFD_KERNEL_LAPLACE)  /* the clamp is of |x - t|: not the sphere's 1 - x.t, */
+        st->o.min_sq = 0;                 /* nor of the gauss switch (not in drift_loss.py) */
     return 0;
 }
 
