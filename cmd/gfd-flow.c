@@ -1,6 +1,7 @@
 /* gfd-flow: a whole run of explicit Euler steps of a field (lib/flow.c), with its
  * trajectory, per-step log, metrics on the fly and a progress bar (cli/flow_watch.c).
  * Options and files only. */
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -42,6 +43,17 @@ static const char HELP_TAIL[] =
     "  -q, --quiet             no messages but errors\n"
     "  -h, --help              this help\n"
     "      --version           version\n";
+
+/* -v: the mini-batches in force (MATH §3.10), as the groups will be. */
+static void report_batches(const cli_common *c, const gfd_field *f, size_t n, size_t m)
+{
+    size_t b, bt;
+    gfd_field_batch(f, &b, &bt);
+    bt = bt ? bt : b;
+    b = b && b < n ? b : n, bt = bt && bt < m ? bt : m;
+    if (b < n || bt < m)
+        cli_info(c, "mini-batches: groups of %zu particles, %zu targets each", b, bt);
+}
 
 static void help(void)
 {
@@ -165,13 +177,11 @@ int main(int argc, char **argv)
     cli_watch ob;
     cli_watch_open(&ob, &o.c, &o.w, &Y, fmt);
     gfd_flow_defaults(o.f.run, &o.flow);
-    size_t b, bt;
-    gfd_field_batch(o.f.run, &b, &bt);
-    cli_info(&o.c, "flow: %d steps of %s, eta decay %.17g per step", o.flow.steps, o.f.field,
-             o.flow.eta_decay);
-    if (b || bt)
-        cli_info(&o.c, "mini-batches: groups of %zu particles, %zu targets each", b ? b : X.n,
-                 bt ? bt : b ? b : Y.n);
+    cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
+    if (o.flow.eta_decay != 1)
+        cli_info(&o.c, "flow: eta decay %.6g per step (the last step %.3g times the first)",
+                 o.flow.eta_decay, pow(o.flow.eta_decay, o.flow.steps - 1));
+    report_batches(&o.c, o.f.run, X.n, Y.n);
     int rc = gfd_flow(o.f.run, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
     rc = cli_watch_close(&ob, rc, &err);
     if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))

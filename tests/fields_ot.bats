@@ -61,6 +61,24 @@ setup() {
     py sinkhorn_ref.py proxy-nocross x.csv y.csv v.csv 1.5
 }
 
+@test "fields-ot: arXiv:2603.12366's one-sided, two-sided and Sinkhorn drifts, their eps = 2 gfd eps" {
+    for e in 0.1 0.5; do
+        h=$(awk -v e=$e 'BEGIN { print e / 2 }')
+        gfd-velocity -t y.csv -f sinkhorn-proxy --coupling one-sided --exclude-self --eps $h \
+            --only-v x.csv > v.csv
+        py sinkhorn_drift_ref.py one-sided x.csv y.csv v.csv $e
+        gfd-velocity -t y.csv -f sinkhorn-proxy --no-cross-weight --exclude-self --eps $h \
+            --only-v x.csv > v.csv
+        py sinkhorn_drift_ref.py two-sided x.csv y.csv v.csv $e
+        gfd-velocity -t y.csv -f sinkhorn --rows-first --iters 20 --tol 0 --eps $h --only-v x.csv > v.csv
+        py sinkhorn_drift_ref.py sinkhorn x.csv y.csv v.csv $e 20
+    done
+    # the checker sees the order of the updates: columns first is off
+    gfd-velocity -t y.csv -f sinkhorn --iters 20 --tol 0 --eps 0.05 --only-v x.csv > v.csv
+    run py sinkhorn_drift_ref.py sinkhorn x.csv y.csv v.csv 0.1 20
+    [ "$status" -eq 1 ] && [[ "$output" == "sinkhorn: relative error"* ]]
+}
+
 @test "fields-ot: sliced in one dimension equals numpy's quantile interpolation" {
     gfd-sample -n 40 -s 3 -d 1 gaussian > x1.csv
     gfd-sample -n 57 -s 4 -d 1 uniform > y1.csv

@@ -132,10 +132,10 @@ static size_t sinkhorn_report(const field_part *p, char *buf, size_t cap)
  *     A_ij = sqrt(softmax_row * softmax_col) = exp(L_ij + (log a_i - r_i + log b_j - c_j)/2),
  * uniform weights giving K_ij / sqrt(rowsum_i(K) colsum_j(K)). Writes the masses
  * mass_i = sum_j A_ij (N) and the maps T_i = sum_j A_ij b_j / mass_i (N x d).
- * same: A and B are the same cloud, so c = r by symmetry and one pass is saved; then with
- * exclude_self the self pairs are dropped from A after its normalisers are formed, and the
- * rows renormalised (as arXiv:2603.12366's code masks its plans). one_sided: A the row
- * softmax alone (mass 1, the map the mean shift). */
+ * same: A and B are the same cloud, so c = r by symmetry and one pass is saved; with
+ * exclude_self the self pairs get logit -inf before both softmaxes, as arXiv:2603.12366's
+ * toy code masks its plans (c = r still: the masked matrix is symmetric). one_sided: A the
+ * row softmax alone (mass 1, the map the mean shift). */
 static int proxy_block(const gfd_cloud *A, const gfd_cloud *B, int same, double eps,
                        int one_sided, int exclude_self, double *mass, double *T, gfd_err *err)
 {
@@ -155,7 +155,6 @@ static int proxy_block(const gfd_cloud *A, const gfd_cloud *B, int same, double 
         free(p);
         return rc;
     }
-    sp.self = 0;  /* the normalisers take every pair */
     if (rc == 0)
         rc = gfd_ksum(A->x, n, B->x, m, d, NULL, 0, &sp, r, NULL, err);
     sp.bias = loga;
@@ -164,7 +163,6 @@ static int proxy_block(const gfd_cloud *A, const gfd_cloud *B, int same, double 
     for (size_t j = 0; rc == 0 && j < m; j++)
         c[j] = 0.5 * (logb[j] - (same ? r[j] : c[j]));
     sp.bias = c;
-    sp.self = same && exclude_self;
     if (rc == 0)
         rc = gfd_ksum(A->x, n, B->x, m, d, B->x, d, &sp, mass, T, err);
     for (size_t i = 0; rc == 0 && i < n; i++)  /* mass_i = exp((log a_i - r_i)/2 + lse_i) */
