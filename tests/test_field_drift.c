@@ -158,7 +158,8 @@ static void ref_drift(const gfd_cloud *X, const gfd_cloud *Y, const drift_case *
             long double s = 0;
             for (size_t c = 0; c < d; c++)
                 s += (Ts[i * d + c] - Ts[t * d + c]) * (Ts[i * d + c] - Ts[t * d + c]);
-            Dn[i * T + t] = sqrtl(s);
+            /* drift_loss.py's clamp sqrt(max(d^2, 1e-8)), laplace only (MATH §3.4) */
+            Dn[i * T + t] = sqrtl(o->gauss ? s : fmaxl(s, 1e-8L));
             dsum += Dn[i * T + t] * tw[t];
         }
     long double scale = (dsum / (long double)(n * T)) / (wsum / (long double)T);
