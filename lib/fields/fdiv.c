@@ -11,13 +11,13 @@
 enum { O_RATIO_CLIP, O_EXCLUDE_SELF };
 
 const gfd_option fdiv_options[] = {
-    {.name = "ratio-clip", .type = GFD_OPT_REAL, .arg = "R",
-     .help = "r = q_h/p_h clipped to [1/R, R]", .def = 1e6, .lo = 1, .hi = HUGE_VAL},
+    FIELD_OPTION_RATIO_CLIP,
     FIELD_OPTION_EXCLUDE_SELF,
     {.name = NULL},
 };
 
-typedef enum { FDIV_KL, FDIV_RKL, FDIV_CHI2, FDIV_ALPHA, FDIV_JS } fdiv_kind;
+/* In the order of fdiv_kind. */
+const char *const field_fdiv_words[] = {"kl", "rkl", "chi2", "alpha:A", "js", NULL};
 
 typedef struct {
     double log_clip;
@@ -68,9 +68,9 @@ int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
     return rc;
 }
 
-/* g(r) of MATH §3.1's table from log r; computing every g from log r makes alpha 1, 0, 2
- * reproduce kl, rkl and chi2/2 to the last bit. */
-static double fdiv_g(fdiv_kind kind, double alpha, double logr)
+/* Computing every g from log r makes alpha 1, 0, 2 reproduce kl, rkl and chi2/2 to the
+ * last bit. */
+double field_fdiv_g(fdiv_kind kind, double alpha, double logr)
 {
     switch (kind) {
     case FDIV_KL: return 1;
@@ -84,15 +84,14 @@ static double fdiv_g(fdiv_kind kind, double alpha, double logr)
 
 static int fdiv_init(field_part *p, const gfd_settings *s, gfd_err *err)
 {
-    static const char *const names[] = {"kl", "rkl", "chi2", "alpha", "js"};
     fdiv_state *st = gfd_alloc(1, sizeof *st, "fdiv field", err);
     if (!st)
         return -1;
     st->log_clip = log(gfd_option_real(s, &fdiv_options[O_RATIO_CLIP]));
     st->exclude_self = gfd_option_flag(s, &fdiv_options[O_EXCLUDE_SELF]);
     for (int t = 0; t < p->nterms; t++)
-        for (int k = 0; k < 5; k++)
-            if (!strcmp(p->terms[t].def->name, names[k]))
+        for (int k = 0; field_fdiv_words[k]; k++)
+            if (!strncmp(p->terms[t].def->name, field_fdiv_words[k], strcspn(field_fdiv_words[k], ":")))
                 st->kind[t] = (fdiv_kind)k;
     p->state = st;
     return 0;
@@ -114,7 +113,7 @@ static int fdiv_compute(field_part *p, const field_call *c, double *V, gfd_err *
         /* MATH §3.1: r = q_h / p_h clipped to [1/R, R]; the normalisers cancel */
         double logr = fmax(-st->log_clip, fmin(st->log_clip, lq[i] - lp[i])), g = 0;
         for (int t = 0; t < p->nterms; t++)
-            g += p->terms[t].weight * fdiv_g(st->kind[t], p->terms[t].param, logr);
+            g += p->terms[t].weight * field_fdiv_g(st->kind[t], p->terms[t].param, logr);
         for (size_t k = 0; k < d; k++)  /* MATH §3.1: v = g(r) (m_p - m_q) / h^2 */
             V[i * d + k] = g * (V[i * d + k] - mq[i * d + k]) / h2;
     }

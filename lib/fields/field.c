@@ -20,28 +20,30 @@
 
 static const gfd_field_def table[] = {
     {"kl", "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"rkl", "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"chi2", "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"alpha", "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)",
-     "A", SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     "A", NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"js", "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)",
-     NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
     {"kl-smoothed", "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)",
-     NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops, 0, 0},
     {"mmd", "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)",
-     NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops, 0, 0},
     {"drift", "Deng et al.'s drift as in drift_loss.py (MATH 3.4)",
-     NULL, DISPL, SPH | SELF, drift_options, &drift_ops, 64, 0.01},
+     NULL, NULL, DISPL, SPH | SELF, drift_options, &drift_ops, 64, 0.01},
     {"sinkhorn", "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)",
-     NULL, DISPL, BW | SPH | SELF, sinkhorn_options, &sinkhorn_ops, 0, 0},
+     NULL, NULL, DISPL, BW | SPH | SELF, sinkhorn_options, &sinkhorn_ops, 0, 0},
     {"sinkhorn-proxy", "one-shot Sinkhorn proxy m+ m- (T+ - T-) (MATH 3.6)",
-     NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops, 0, 0},
+     NULL, NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops, 0, 0},
     {"sliced", "sliced Wasserstein flow over --projections lines (MATH 3.7; great circles on the sphere)",
-     NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops, 0, 0},
-    {NULL, NULL, NULL, SCORE, 0, NULL, NULL, 0, 0},
+     NULL, NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops, 0, 0},
+    {"critic", "critic:F, F an f-divergence of 3.1: -g(r) grad d, d a logistic critic on random Fourier features (MATH 3.9)",
+     "F", field_fdiv_words, SCORE, BW | RAND, critic_options, &critic_ops, 0, 0},
+    {NULL, NULL, NULL, NULL, SCORE, 0, NULL, NULL, 0, 0},
 };
 
 const gfd_field_def *gfd_field_table(void) { return table; }
@@ -118,26 +120,68 @@ static int unknown_field(const char *name, size_t len, gfd_err *err)
     return gfd_fail(err, GFD_EUSAGE, "unknown field '%.*s' (fields: %s)", (int)len, name, list);
 }
 
-/* One term "NAME[:PARAM][:WEIGHT]" of length len. */
+/* The pieces of a term "A:B:C" (at most 4, else -1): starts and lengths. */
+static int term_pieces(const char *s, size_t len, const char **at, size_t *plen)
+{
+    int n = 0;
+    for (const char *p = s, *end = s + len;; p++) {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (n == 4)
+            return -1;
+        at[n] = p, plen[n++] = colon ? (size_t)(colon - p) : (size_t)(end - p);
+        if (!colon)
+            return n;
+        p = colon;
+    }
+}
+
+/* The word of t->def->words spelt by [w, w + wl) (its name before any ':'), or -1. */
+static int find_word(const gfd_field_def *def, const char *w, size_t wl)
+{
+    for (int k = 0; def->words[k]; k++) {
+        const char *c = strchr(def->words[k], ':');
+        size_t kl = c ? (size_t)(c - def->words[k]) : strlen(def->words[k]);
+        if (kl == wl && !strncmp(def->words[k], w, wl))
+            return k;
+    }
+    return -1;
+}
+
+/* One term "NAME[:PARAM][:WEIGHT]" of length len; a word PARAM may be absent, and a word
+ * "NAME:P" takes a number after it (critic:alpha:0.5:2). */
 static int parse_term(const char *s, size_t len, gfd_field_term *t, gfd_err *err)
 {
-    const char *colon = memchr(s, ':', len);
-    size_t nlen = colon ? (size_t)(colon - s) : len;
-    if (!(t->def = find(s, nlen)))
-        return unknown_field(s, nlen, err);
-    const char *rest = colon ? colon + 1 : s + len, *end = s + len;
-    t->param = 0;
-    t->weight = 1;
-    if (t->def->param) {
-        const char *c2 = memchr(rest, ':', (size_t)(end - rest));
-        const char *pend = c2 ? c2 : end;
-        if (!colon || term_number(rest, (size_t)(pend - rest), &t->param) < 0)
+    const char *at[4];
+    size_t pl[4];
+    int n = term_pieces(s, len, at, pl), next = 1;
+    if (n > 0 && !(t->def = find(at[0], pl[0])))
+        return unknown_field(at[0], pl[0], err);
+    t->word = 0, t->param = 0, t->weight = 1;
+    double num;
+    const char *need = NULL;  /* a number parameter this term must have, by its name */
+    if (n > 0 && t->def->words && n > 1 && term_number(at[1], pl[1], &num) < 0) {
+        if ((t->word = find_word(t->def, at[1], pl[1])) < 0) {
+            char list[128];
+            gfd_join_names(list, sizeof list, t->def->words, sizeof *t->def->words, NULL, NULL);
+            return gfd_fail(err, GFD_EUSAGE, "field '%.*s': %s is one of %s", (int)len, s,
+                            t->def->param, list);
+        }
+        next = 2;
+        need = strchr(t->def->words[t->word], ':') ? t->def->words[t->word] : NULL;
+    } else if (n > 0 && !t->def->words && t->def->param) {
+        if (n < 2 || term_number(at[1], pl[1], &t->param) < 0)
             return gfd_fail(err, GFD_EUSAGE, "field '%.*s' needs a number: %s:%s[:WEIGHT]",
                             (int)len, s, t->def->name, t->def->param);
-        rest = c2 ? c2 + 1 : end;
-        colon = c2;
+        next = 2;
     }
-    if (colon && (term_number(rest, (size_t)(end - rest), &t->weight) < 0 || t->weight < 0))
+    if (need) {
+        if (n <= next || term_number(at[next], pl[next], &t->param) < 0)
+            return gfd_fail(err, GFD_EUSAGE, "field '%.*s' needs a number: %s:%s[:WEIGHT]",
+                            (int)len, s, t->def->name, need);
+        next++;
+    }
+    if (n < 0 || n > next + 1 ||
+        (n == next + 1 && (term_number(at[next], pl[next], &t->weight) < 0 || t->weight < 0)))
         return gfd_fail(err, GFD_EUSAGE, "field '%.*s': the weight must be a number >= 0",
                         (int)len, s);
     return 0;

@@ -37,11 +37,27 @@ struct gfd_field_ops {
 };
 
 /* The entries (one file each): MATH §3.1 fdiv.c, §3.3 smoothed.c, §3.5 mmd.c, §3.4
- * drift.c, §3.6 sinkhorn.c, §3.7 sliced.c. */
+ * drift.c, §3.6 sinkhorn.c, §3.7 sliced.c, §3.9 critic.c. */
 extern const gfd_field_ops fdiv_ops, smoothed_ops, mmd_ops, drift_ops, sinkhorn_ops,
-    proxy_ops, sliced_ops;
+    proxy_ops, sliced_ops, critic_ops;
 extern const gfd_option fdiv_options[], smoothed_options[], mmd_options[], drift_options[],
-    sinkhorn_options[], proxy_options[], sliced_options[];
+    sinkhorn_options[], proxy_options[], sliced_options[], critic_options[];
+
+/* The f-divergences of MATH §3.1 (fdiv.c): g(r) of its table from log r, and their names
+ * in this order (critic's word parameter; "alpha:A" takes A). */
+typedef enum { FDIV_KL, FDIV_RKL, FDIV_CHI2, FDIV_ALPHA, FDIV_JS } fdiv_kind;
+double field_fdiv_g(fdiv_kind kind, double alpha, double logr);
+extern const char *const field_fdiv_words[];
+
+/* MATH §3.1's clip of the density ratio (fdiv.c, critic.c). */
+#define FIELD_OPTION_RATIO_CLIP \
+    {"ratio-clip", GFD_OPT_REAL, "R", "r = q/p clipped to [1/R, R]", 1e6, 1, HUGE_VAL, 0, NULL, 0}
+
+/* The stopping tolerance of the iterative fields (sinkhorn.c, critic.c). */
+#define FIELD_OPTION_TOL \
+    {"tol", GFD_OPT_REAL, "T", "stop at this error: Sinkhorn's L1 marginal error, the critic's " \
+     "largest loss gradient (0: Sinkhorn runs every iteration, the critic stops at 1e-9)", \
+     0, 0, HUGE_VAL, 0, NULL, 0}
 
 /* The option every field that sums a kernel over the particles offers (MATH §2.3). */
 #define FIELD_OPTION_EXCLUDE_SELF \

@@ -38,6 +38,9 @@ typedef struct {
     const char *name;
     const char *summary;        /* one line for --help and --list-fields */
     const char *param;          /* the parameter of NAME:PARAM ("A" for alpha), or NULL */
+    /* When PARAM is a word (critic:rkl): its values, the first the default, NULL-ended; a
+     * value "alpha:A" takes a number after it (critic:alpha:0.5). NULL: PARAM is a number. */
+    const char *const *words;
     gfd_units units;
     unsigned flags;             /* GFD_FIELD_* */
     const gfd_option *options;  /* its long options, ended by an entry with a NULL name */
@@ -60,7 +63,8 @@ int gfd_field_setting(gfd_settings *s, const char *name, const char *value, gfd_
 
 typedef struct {
     const gfd_field_def *def;
-    double param, weight;
+    int word;              /* the index of the word parameter in def->words (0: default) */
+    double param, weight;  /* the number parameter (alpha:A, critic:alpha:A) and weight */
 } gfd_field_term;
 
 typedef struct {
@@ -68,7 +72,8 @@ typedef struct {
     int nterms;
 } gfd_field_spec;
 
-/* Parses "NAME[:PARAM][:WEIGHT],..." (weights >= 0, default 1, at least one > 0). */
+/* Parses "NAME[:PARAM][:WEIGHT],..." (weights >= 0, default 1, at least one > 0); a word
+ * PARAM may be left out ("critic:0.5" is critic:kl at weight 0.5). */
 int gfd_field_parse(const char *text, gfd_field_spec *spec, gfd_err *err);
 /* Units of a spec: displacement only if every term is (MATH §1: a mixture across the
  * families counts as score). */
@@ -120,7 +125,7 @@ size_t gfd_field_report(const gfd_field *f, char *buf, size_t cap);
 
 /* What a random stream is for, so that draws for different uses never coincide. */
 enum { GFD_STREAM_MC = 1, GFD_STREAM_NOISE_INJECT, GFD_STREAM_STEP_NOISE, GFD_STREAM_DIRECTIONS,
-       GFD_STREAM_BATCH, GFD_STREAM_BATCH_TARGETS };
+       GFD_STREAM_BATCH, GFD_STREAM_BATCH_TARGETS, GFD_STREAM_CRITIC };
 /* The generator of stream (seed, step, purpose, i): the draws of particle (or direction) i
  * for one purpose at one step. Every random choice of a field or a step comes from such a
  * stream, never from a generator shared across rows, so bytes do not depend on -j. */
