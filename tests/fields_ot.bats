@@ -104,3 +104,16 @@ setup() {
         [ "$(tr ',' '\n' < v.csv | sort -u)" = 0 ]
     done
 }
+
+@test "fields-ot: critic: the same bytes for -j1 and -j2, warm starts in a flow, clean errors" {
+    gfd-velocity -j 1 -t y.csv -f critic:rkl:0.5,critic:chi2 --features 64 --only-v x.csv > a.csv
+    gfd-velocity -j 2 -t y.csv -f critic:rkl:0.5,critic:chi2 --features 64 --only-v x.csv > b.csv
+    cmp a.csv b.csv
+    gfd-flow -j 1 -t y.csv -f critic -T 4 -s 3 x.csv -o f1.csv
+    gfd-flow -j 2 -t y.csv -f critic -T 4 -s 3 x.csv -o f2.csv
+    cmp f1.csv f2.csv
+    run --separate-stderr gfd-flow -v -t y.csv -f critic -T 3 --every 1 --log log.csv x.csv -o f.csv
+    [[ "$stderr" == *"critic: "*" Newton iterations (cold start), loss "* ]]
+    expect_fail 2 "F is one of kl, rkl, chi2, alpha:A, js" gfd-velocity -t y.csv -f critic:tv x.csv
+    expect_fail 2 "--l2: 0 is out of range" gfd-velocity -t y.csv -f critic --l2 0 x.csv
+}

@@ -81,7 +81,7 @@ static void test_table(void)
             CHECK(o->type != GFD_OPT_REALS || gfd_option_reals(NULL, o, v) > 0, "--%s default", o->name);
         }
     }
-    CHECK(n == 11, "%zu fields", n);
+    CHECK(n == 12, "%zu fields", n);
     gfd_settings set;
     gfd_err err;
     gfd_settings_init(&set);

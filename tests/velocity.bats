@@ -20,7 +20,7 @@ setup() {
     [[ "$output" == "gfd-velocity (gfd) "* ]]
     run gfd-velocity --list-fields
     [ "$status" -eq 0 ]
-    [ "${#lines[@]}" -eq 11 ]
+    [ "${#lines[@]}" -eq 12 ]
     [[ "${lines[0]}" == "kl "* ]]
 }
 

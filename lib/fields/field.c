@@ -41,7 +41,7 @@ static const gfd_field_def table[] = {
      NULL, NULL, DISPL, BW | SPH | SELF, proxy_options, &proxy_ops, 0, 0},
     {"sliced", "sliced Wasserstein flow over --projections lines (MATH 3.7; great circles on the sphere)",
      NULL, NULL, DISPL, SPH | RAND, sliced_options, &sliced_ops, 0, 0},
-    {"critic", "critic:F, F an f-divergence of 3.1: -g(r) grad d, d a logistic critic on random Fourier features (MATH 3.9)",
+    {"critic", "GAN-critic flow -g(r) grad d, d a logistic critic on random Fourier features (MATH 3.9)",
      "F", field_fdiv_words, SCORE, BW | RAND, critic_options, &critic_ops, 0, 0},
     {NULL, NULL, NULL, NULL, SCORE, 0, NULL, NULL, 0, 0},
 };
