@@ -118,7 +118,7 @@ sanitize: deps
 	  LDFLAGS=-fsanitize=address,undefined test-san
 test-san: $(PROGS) $(TESTS) $(TEST_PROGS)
 	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests \
-	  GFD_SKIP_INSTALL=1 tests/run
+	  GFD_SKIP_INSTALL=1 GFD_SKIP_STUDY=1 tests/run
 
 # libFuzzer over the point-cloud readers (tests/fuzz_read.c), seeded with valid files of every
 # format, for FUZZ_SECONDS (default 60) under ASan/UBSan; a crash keeps its input in build-fuzz/.
@@ -136,6 +136,12 @@ demo: deps
 	examples/demo.sh
 	N=$${N:-1000} examples/experiment.sh
 	examples/sphere.sh
+
+# The study of the papers' claims (examples/study/): docs/results/*.md and PNGs, under 20
+# minutes on 2 cores. STUDY_JOBS programs run side by side (default 2).
+study: deps
+	@$(MAKE) -s all
+	examples/study/run
 
 bench: deps
 	@$(MAKE) -s all
@@ -173,7 +179,7 @@ print-blas-pcpath:
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo bench install uninstall clean
+.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench install uninstall clean
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d)
