@@ -90,3 +90,17 @@ setup() {
     expect_fail 2 "--target-batch" gfd-velocity -t y.csv -f kl --target-batch x x.csv
     expect_fail 2 "--batch" gfd-flow -t y.csv -f kl --batch 2.5 -T 2 x.csv
 }
+
+@test "batch: gfd-flow's drift defaults reach every mode at N = M = 3000 from a standard Gaussian" {
+    gfd-sample -n 3000 -s 1 8gaussians > y3.csv
+    gfd-sample -n 3000 -s 2 gaussian > x3.csv
+    gfd-flow -t y3.csv -f drift -T 100 x3.csv -o o3.csv
+    run gfd-eval --csv -m coverage --dataset 8gaussians -r y3.csv o3.csv
+    IFS=, read -r _ hq modes _ <<< "${lines[1]}"
+    echo "hq $hq, modes $modes"
+    [ "$modes" -eq 8 ]
+    py_lt 0.9 "$hq"
+    # over the whole clouds the floor sets most of the affinity mass
+    gfd-velocity -t y3.csv -f drift --only-v x3.csv -o full.csv 2> err.txt
+    grep -q "warning: drift: the floor sets most" err.txt
+}

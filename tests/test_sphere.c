@@ -275,6 +275,19 @@ static void test_rows(void)
           strstr(err.msg, "row 3:") == err.msg, "overflow: '%s'", err.msg);
 }
 
+static void test_length_extremes(void)
+{
+    /* |u| without overflow or underflow, down to subnormal and up to huge coordinates
+     * (a flow's velocity of 1e-312 once came out infinite) */
+    const double cases[][3] = {{3e-312, 4e-312, 5e-312}, {3e-320, 4e-320, 5e-320},
+                               {3e300, 4e300, 5e300}, {3, 4, 5}, {0, 0, 0}};
+    for (int k = 0; k < 5; k++) {
+        double u[2] = {cases[k][0], cases[k][1]}, len = gfd_sphere_length(u, 2);
+        CHECK(isfinite(len) && fabs(len - cases[k][2]) <= 1e-15 * cases[k][2] + 1e-323,
+              "|(%g, %g)| = %g, want %g", u[0], u[1], len, cases[k][2]);
+    }
+}
+
 int main(void)
 {
     RUN(test_normalize_and_check);
@@ -283,5 +296,6 @@ int main(void)
     RUN(test_exp_geodesic);
     RUN(test_dist);
     RUN(test_rows);
+    RUN(test_length_extremes);
     UNIT_END();
 }

@@ -2,13 +2,13 @@
 # Study b: Deng et al.'s drift as its authors run it (MATH §3.4, §3.10).
 # 1. The floor ablation: 8gaussians from a standard Gaussian, N = M in 64, 256, 1000, 4000,
 #    the affinity floor 1e-6 (drift_loss.py) and 0, the whole clouds against mini-batches of
-#    64 + 64 (gfd-flow's default for drift); 100 steps with the step decaying to 1%.
+#    64 + 64 (gfd-flow's default for drift); 60 steps with the step decaying to 1%.
 # 2. Deng's Fig. 3: a bimodal target from three starts (between the modes, far from both,
 #    collapsed on one mode), drift against kl.
 # Writes docs/results/b-drift.md and b-drift-*.png; --mini: a smaller run for the tests,
 # which prints "floor full N modes M, batch N modes M, fig3 START drift A B kl A B" lines.
 source "$(dirname "$0")/common.sh" "$@"
-sizes="64 256 1000 4000" steps=100 fig_n=1000 fig_steps=300
+sizes="64 256 1000 4000" steps=60 fig_n=1000 fig_steps=300
 [ "$MINI" = 1 ] && sizes="1000" steps=60 fig_n=300 fig_steps=150
 d=$WORK/data
 jobs=$WORK/jobs

@@ -5,9 +5,9 @@
 # N = M = 2000, 3 seeds (data, start and draws); each field's regularisation swept over six
 # values and two decades or more: drift's single temperature, sinkhorn-proxy's and
 # sinkhorn's eps, the bandwidth h of kl, rkl:1,chi2:0.5 and mmd, the critic's feature scale
-# (its h); sliced has none. Exact W2 and prdc coverage. The quadratic fields run on
-# mini-batches (MATH §3.10) to fit the time: groups of 500 particles with 500 targets
-# (sinkhorn: 128 + 128, 20 iterations); drift its default 64 + 64.
+# (its h, 64 features); sliced has none. Exact W2 and prdc coverage. The quadratic fields
+# run on mini-batches (MATH §3.10) to fit the time: groups of 250 particles with 250
+# targets (sinkhorn: 128 + 128, 20 iterations); drift its default 64 + 64.
 # Writes docs/results/c-regularisation.md and c-regularisation.png; --mini: moons, one seed,
 # drift and sinkhorn-proxy at three values, printing "FIELD VALUE w2 W" lines.
 source "$(dirname "$0")/common.sh" "$@"
@@ -16,12 +16,12 @@ h_grid="0.02 0.05 0.1 0.2 0.5 2" eps_grid="0.0025 0.006 0.016 0.04 0.1 0.25"
 temp_grid="0.005 0.0125 0.03 0.08 0.2 0.5"
 # name | options, @ the swept value | values | steps
 sweeps="drift|-f drift --temps @|$temp_grid|100
-sinkhorn-proxy|-f sinkhorn-proxy --eps @ --batch 500|$eps_grid|60
+sinkhorn-proxy|-f sinkhorn-proxy --eps @ --batch 250|$eps_grid|60
 sinkhorn|-f sinkhorn --eps @ --iters 20 --tol 0 --batch 128|$eps_grid|30
-kl|-f kl -b @ --batch 500|$h_grid|100
-rkl:1,chi2:0.5|-f rkl:1,chi2:0.5 -b @ --batch 500|$h_grid|100
-mmd|-f mmd -b @ --batch 500|$h_grid|100
-critic:kl|-f critic:kl -b @ --features 128 --batch 500|$h_grid|100
+kl|-f kl -b @ --batch 250|$h_grid|100
+rkl:1,chi2:0.5|-f rkl:1,chi2:0.5 -b @ --batch 250|$h_grid|100
+mmd|-f mmd -b @ --batch 250|$h_grid|100
+critic:kl|-f critic:kl -b @ --features 64 --batch 250|$h_grid|100
 sliced|-f sliced|-|100"
 if [ "$MINI" = 1 ]; then
     n=600 seeds=1 datasets=moons
@@ -72,7 +72,14 @@ md=$OUT/c-regularisation.md
     echo "N = M = $n from a standard Gaussian, 3 seeds; exact W2 (mean over the seeds) after the"
     echo "steps listed. Swept: drift's temperature (\`--temps R\`, one value), the eps of sinkhorn-proxy"
     echo "and sinkhorn (cost |x - y|^2/2), the bandwidth h of kl, rkl:1,chi2:0.5 and mmd, and h as the"
-    echo "critic's feature scale (w ~ N(0, I/h^2)). Mini-batches as in the script's header."
+    echo "critic's feature scale (w ~ N(0, I/h^2)). The quadratic fields run on mini-batches to fit"
+    echo "the study's time (MATH §3.10); the runs, @ standing for the swept value:"
+    echo
+    echo "| field | gfd-flow options | values | steps |"
+    echo "| --- | --- | --- | ---: |"
+    while IFS='|' read -r name opts values steps; do
+        echo "| $name | \`$opts\` | $values | $steps |"
+    done <<< "$sweeps"
     echo
     echo "## Best W2 and the range within 1.5x of it"
     echo

@@ -15,9 +15,10 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT" "$WORK/res" "$WORK/log" "$WORK/out" "$WORK/data"
 STARTED=$(date +%s)
 
-# run_jobs FILE: every line of FILE a command, JOBS at a time; stops on the first failure.
+# run_jobs FILE: every line of FILE a command, JOBS at a time; fails when one did.
 run_jobs() {
-    tr '\n' '\0' < "$1" | xargs -0 -P "$JOBS" -n 1 bash -c
+    tr '\n' '\0' < "$1" | xargs -0 -P "$JOBS" -n 1 bash -c ||
+        { echo "$(basename "$0"): a run failed (above)" >&2; return 1; }
 }
 
 # result ID: the row "ID,values..." of a finished run; column ID K: its K-th value.

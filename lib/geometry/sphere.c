@@ -15,7 +15,8 @@ static double dot(const double *x, const double *y, size_t d)
 }
 
 /* |v - c x| (c = 0: |v|), computed on v and x without storing the difference. A power
- * of two scales the terms, exactly, so that no square overflows or underflows. v, x: d. */
+ * of two scales the terms, exactly, so that no square overflows or underflows; it scales
+ * each term, since 2^-e itself overflows for a subnormal largest term. v, x: d. */
 static double length_minus(const double *v, double c, const double *x, size_t d)
 {
     double big = 0;
@@ -29,9 +30,9 @@ static double length_minus(const double *v, double c, const double *x, size_t d)
         return big;
     int e;
     frexp(big, &e);
-    double scale = ldexp(1, -e), s = 0;
+    double s = 0;
     for (size_t k = 0; k < d; k++) {
-        double t = (v[k] - c * x[k]) * scale;
+        double t = ldexp(v[k] - c * x[k], -e);
         s += t * t;
     }
     return ldexp(sqrt(s), e);
