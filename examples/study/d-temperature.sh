@@ -60,7 +60,7 @@ md=$OUT/d-temperature.md
     echo "0.5 h, h Scott's). The fields, with their eps: one-sided = \`sinkhorn-proxy --coupling one-sided"
     echo "--exclude-self --eps eps/2\`, two-sided = \`sinkhorn-proxy --no-cross-weight --exclude-self"
     echo "--eps eps/2\`, Sinkhorn = \`sinkhorn --iters 20 --tol 0 --rows-first --eps eps/2\`."
-    echo "Final exact W2^2, mean ± sd over ${seeds//[^0-9]/} seeds ($(echo $seeds | wc -w) seeds)."
+    echo "Final exact W2^2, mean ± sd over $(echo $seeds | wc -w) seeds."
     for ds in $datasets; do
         echo
         echo "## $ds"
