@@ -120,16 +120,20 @@ test-san: $(PROGS) $(TESTS) $(TEST_PROGS)
 	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests \
 	  GFD_SKIP_INSTALL=1 GFD_SKIP_STUDY=1 tests/run
 
-# libFuzzer over the point-cloud readers (tests/fuzz_read.c), seeded with valid files of every
-# format, for FUZZ_SECONDS (default 60) under ASan/UBSan; a crash keeps its input in build-fuzz/.
+# libFuzzer over the point-cloud readers (tests/fuzz_read.c) and the model loader
+# (tests/fuzz_model.c), seeded with valid files of every format, for FUZZ_SECONDS (default
+# 60) each under ASan/UBSan; a crash keeps its input in build-fuzz/.
 FUZZ_SECONDS ?= 60
+FUZZ_CC = clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
+	  -Wno-unknown-pragmas -Ilib $(BLAS_CFLAGS) $(LIB_SRC)
 fuzz: deps
 	@$(MAKE) -s all
-	@mkdir -p build-fuzz/corpus
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas \
-	  -Ilib $(BLAS_CFLAGS) $(LIB_SRC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS)
-	tests/fuzz_corpus.sh build-fuzz/corpus
+	@mkdir -p build-fuzz/corpus build-fuzz/models
+	$(FUZZ_CC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS)
+	$(FUZZ_CC) tests/fuzz_model.c -o build-fuzz/fuzz_model $(LIBS)
+	tests/fuzz_corpus.sh build-fuzz/corpus build-fuzz/models
 	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
+	cd build-fuzz && ./fuzz_model -max_total_time=$(FUZZ_SECONDS) -max_len=4096 models
 
 demo: deps
 	@$(MAKE) -s all
@@ -143,9 +147,22 @@ study: deps
 	@$(MAKE) -s all
 	examples/study/run
 
-bench: deps
+# The bench's reference for gfd-train (bench/train_torch.py) needs PyTorch: installed here
+# only, not with DEB_PKGS, so that tests and CI stay light.
+BENCH_PKGS = python3-torch
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "gfd: missing packages: $$missing (run 'make bench-deps' as root)" >&2; exit 1; fi; \
+	  echo "gfd: installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench: deps bench-deps
 	@$(MAKE) -s all
 	bench/run
+	bench/train.sh
 
 # gfd.pc is written for the PREFIX of each install.
 install: check-deps $(PROGS) $(LIB_A) $(LIB_SO)
@@ -179,7 +196,7 @@ print-blas-pcpath:
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench install uninstall clean
+.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench bench-deps install uninstall clean
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d)

@@ -32,6 +32,9 @@
 #include "gfd/step.h"
 #include "gfd/flow.h"
 #include "gfd/metric.h"
+#include "gfd/net.h"
+#include "gfd/model.h"
+#include "gfd/train.h"
 
 GFD_BEGIN_DECLS
 GFD_VISIBLE_BEGIN

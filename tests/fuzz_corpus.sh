@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Seeds for make fuzz: small valid files of every format the readers take.
+# Seeds for make fuzz: small valid files of every format the readers take (into DIR), and
+# small models and checkpoints for the model loader (into MODELS).
 set -euo pipefail
 dir=$1
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin
@@ -10,3 +11,9 @@ mkdir -p "$dir"
 "$bin/gfd-sample" -n 2 -s 1 gaussian -d 1 -o "$dir/d.csv.gz"
 printf '# comment\nx,y\n1,2\n3 4\n' > "$dir/e.csv"
 cat "$dir/b.npy" "$dir/b.npy" > "$dir/frames.npy"
+models=$2
+mkdir -p "$models"
+"$bin/gfd-train" -q -t "$dir/a.csv" -f drift -T 2 --hidden 3 --zdim 2 --gen-batch 4 --data-batch 3 \
+    -o "$models/mlp.gfdm" --checkpoint "$models/mlp.ck"
+"$bin/gfd-train" -q -t "$dir/a.csv" -f drift -T 1 --net resmlp --width 2 --blocks 1 --zdim 2 \
+    --gen-batch 4 --data-batch 3 -o "$models/res.gfdm"

@@ -19,7 +19,7 @@ section() {
 @test "help: the fields of --help and --list-fields are the table's, with their sphere mark" {
     awk '$1 == "field" { print $2, $3 }' tables.txt > want.txt
     [ "$(wc -l < want.txt)" -ge 11 ]
-    for p in gfd-velocity gfd-step gfd-flow; do
+    for p in gfd-velocity gfd-step gfd-flow gfd-train; do
         "$p" --help | section "Fields" > got.txt
         diff want.txt got.txt || { echo "$p --help"; return 1; }
         "$p" --list-fields | awk '{ print $1, $2 }' > got.txt
@@ -41,7 +41,7 @@ section() {
 }
 
 @test "help: every field and metric option is a long option, listed once with its users" {
-    for p in gfd-velocity gfd-step gfd-flow; do
+    for p in gfd-velocity gfd-step gfd-flow gfd-train; do
         for opt in ratio-clip exclude-self mc noise-inject temps floor kernel normalize no-mask \
                    no-rms no-scale eps iters tol anneal overrelax no-cross-weight projections; do
             [ "$("$p" --help | grep -c -- "^      --$opt\b")" -eq 1 ] || { echo "$p --$opt"; return 1; }
@@ -72,7 +72,8 @@ section() {
     # a FIFO read by head: a closed pipe ends a program quietly (SIGPIPE); a full device
     # (a node made here, never /dev/full itself) is a write error with exit 1
     mknod full c 1 7 || skip "mknod is not permitted here"
-    for p in gfd-velocity gfd-eval gfd-kde gfd-sample gfd-sphere gfd-step gfd-flow; do
+    for p in gfd-velocity gfd-eval gfd-kde gfd-sample gfd-sphere gfd-step gfd-flow gfd-train \
+             gfd-generate; do
         run --separate-stderr bash -c "$p --help > full"
         [ "$status" -eq 1 ] || { echo "$p --help: exit $status"; return 1; }
         [[ "$stderr" == "$p: stdout: write error"* ]]

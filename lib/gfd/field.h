@@ -125,7 +125,8 @@ size_t gfd_field_report(const gfd_field *f, char *buf, size_t cap);
 
 /* What a random stream is for, so that draws for different uses never coincide. */
 enum { GFD_STREAM_MC = 1, GFD_STREAM_NOISE_INJECT, GFD_STREAM_STEP_NOISE, GFD_STREAM_DIRECTIONS,
-       GFD_STREAM_BATCH, GFD_STREAM_BATCH_TARGETS, GFD_STREAM_CRITIC };
+       GFD_STREAM_BATCH, GFD_STREAM_BATCH_TARGETS, GFD_STREAM_CRITIC,
+       GFD_STREAM_GEN_NOISE, GFD_STREAM_GEN_EVAL, GFD_STREAM_GEN_SAMPLE, GFD_STREAM_HOLDOUT };
 /* The generator of stream (seed, step, purpose, i): the draws of particle (or direction) i
  * for one purpose at one step. Every random choice of a field or a step comes from such a
  * stream, never from a generator shared across rows, so bytes do not depend on -j. */
