@@ -142,3 +142,10 @@ small() { gfd-train -t y.csv --hidden 32,32 --zdim 8 --gen-batch 128 --data-batc
     [ "$(wc -l < l.csv)" -eq 7 ]
     [ "$(awk -F, 'NR > 1 && $6 != "nan"' l.csv | cut -d, -f1 | tr '\n' ' ')" = "3 6 " ]
 }
+
+@test "train: --sphere trains on the sphere: every sample is a unit row" {
+    gfd-sphere sample vmf-mixture -n 300 -d 3 -s 1 > s.csv
+    gfd-train --sphere -t s.csv -f kl -T 5 --hidden 16 --zdim 4 --gen-batch 64 --data-batch 64 -q -o m.gfdm
+    gfd-generate -m m.gfdm -n 200 > x.csv
+    "$GFD_PYTHON" -c "import numpy as np; x = np.loadtxt('x.csv', delimiter=','); e = abs(np.linalg.norm(x, axis=1) - 1).max(); print(e); assert x.shape == (200, 3) and e < 1e-15"
+}
