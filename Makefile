@@ -129,8 +129,8 @@ FUZZ_CC = clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURC
 fuzz: deps
 	@$(MAKE) -s all
 	@mkdir -p build-fuzz/corpus build-fuzz/models
-	$(FUZZ_CC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS)
-	$(FUZZ_CC) tests/fuzz_model.c -o build-fuzz/fuzz_model $(LIBS)
+	$(FUZZ_CC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS) -lgomp
+	$(FUZZ_CC) tests/fuzz_model.c -o build-fuzz/fuzz_model $(LIBS) -lgomp
 	tests/fuzz_corpus.sh build-fuzz/corpus build-fuzz/models
 	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
 	cd build-fuzz && ./fuzz_model -max_total_time=$(FUZZ_SECONDS) -max_len=4096 models

@@ -23,12 +23,13 @@ TOY_SEEDS=${TOY_SEEDS:-42 43 44 45 46} TOY_EPS=${TOY_EPS:-0.01 0.05 0.1}
 TOY_DATA=${TOY_DATA:-ring8 checker4}
 d=$WORK/data
 
-# Deng's data: checker1 N SEED, the 4 x 4 checkerboard on [-1, 1]^2 with noise 0.05;
+# Deng's data: checker1 N SEED, the 4 x 4 checkerboard on [-1, 1]^2 with noise 0.05 (checker4
+# halved has noise 0.025; 0.0433 more makes sqrt(0.025^2 + 0.0433^2) = 0.05);
 # swiss1 N SEED, the Swiss roll t (cos t, sin t), t = 1.5 pi (1 + 2u), over its max-abs
 # 4.5 pi, with noise 0.03.
 checker1() { checker4 "$1" "$2" | awk -F, '{ printf "%.17g,%.17g\n", $1 / 2, $2 / 2 }' |
     paste -d, - <(gfd-sample -n "$1" -s $(($2 + 31)) gaussian) |
-    awk -F, '{ printf "%.17g,%.17g\n", $1 + 0.0375 * $3, $2 + 0.0375 * $4 }'; }
+    awk -F, '{ printf "%.17g,%.17g\n", $1 + 0.0433 * $3, $2 + 0.0433 * $4 }'; }
 swiss1() {
     paste -d, <(gfd-sample -n "$1" -s "$2" uniform -d 1) <(gfd-sample -n "$1" -s $(($2 + 31)) gaussian) |
         awk -F, '{ pi = atan2(0, -1); t = 1.5 * pi * (1 + 2 * ($1 + 1) / 2)
