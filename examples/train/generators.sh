@@ -164,7 +164,7 @@ plot_samples() {  # PNG TITLE ID...: a row of scatter plots of samples over thei
     {
         echo "set terminal pngcairo size $((320 * $#)),340 font ',9'"
         echo "set output '$OUT/$png'"
-        echo "set datafile separator ','; set size ratio -1; unset key"
+        echo "set datafile separator ','; set size ratio -1; unset key; set termoption noenhanced"
         echo "set multiplot layout 1,$# title '$title'"
         for id in "$@"; do
             ref=$(awk -v i="$id" 'BEGIN { n = split(i, p, "-"); print p[2] }')
