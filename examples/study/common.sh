@@ -55,6 +55,17 @@ checker4() {
             if ((i + j) % 2) v += (j == 3 ? -3 : 1)      # an odd cell to the even one above
             printf "%.17g,%.17g\n", u - 2 + 0.05 * $3, v - 2 + 0.05 * $4 }'
 }
+# sinkhorn_drift_field KIND EPS: arXiv:2603.12366's fields (one-sided, two-sided, sinkhorn)
+# as gfd options at their eps: their kernel exp(-|x-y|^2/eps) is gfd's --eps eps/2.
+sinkhorn_drift_field() {
+    local e
+    e=$(awk -v e="$2" 'BEGIN { printf "%.17g\n", e / 2 }')
+    case $1 in
+    one-sided) echo "-f sinkhorn-proxy --coupling one-sided --exclude-self --eps $e" ;;
+    two-sided) echo "-f sinkhorn-proxy --no-cross-weight --exclude-self --eps $e" ;;
+    sinkhorn) echo "-f sinkhorn --iters 20 --tol 0 --rows-first --eps $e" ;;
+    esac
+}
 # a small blob: S N(0, I) + (CX, CY), N points.
 blob() { gfd-sample -n "$1" -s "$2" gaussian | awk -F, -v s="$3" -v cx="${4:-0}" -v cy="${5:-0}" \
     '{ printf "%.17g,%.17g\n", cx + s * $1, cy + s * $2 }'; }

@@ -11,15 +11,6 @@ source "$(dirname "$0")/common.sh" "$@"
 n=512 steps=60 seeds="1 2 3 4 5" epss="0.01 0.05 0.1" datasets="ring8 checker4"
 [ "$MINI" = 1 ] && n=256 steps=40 seeds="1 2" epss=0.01 datasets=ring8
 kinds="one-sided two-sided sinkhorn"
-field_of() {
-    local e
-    e=$(awk -v e="$2" 'BEGIN { printf "%.17g\n", e / 2 }')  # their exp(-|x-y|^2/eps)
-    case $1 in
-    one-sided) echo "-f sinkhorn-proxy --coupling one-sided --exclude-self --eps $e" ;;
-    two-sided) echo "-f sinkhorn-proxy --no-cross-weight --exclude-self --eps $e" ;;
-    sinkhorn) echo "-f sinkhorn --iters 20 --tol 0 --rows-first --eps $e" ;;
-    esac
-}
 d=$WORK/data
 jobs=$WORK/jobs
 : > "$jobs"
@@ -30,7 +21,7 @@ for ds in $datasets; do
         for k in $kinds; do
             for e in $epss; do
                 id=$ds-$k-$e-$s
-                echo "flow-eval $id $d/$ds-$s.csv $d/start-$s.csv $steps w2 '' $(field_of "$k" "$e")" \
+                echo "flow-eval $id $d/$ds-$s.csv $d/start-$s.csv $steps w2 '' $(sinkhorn_drift_field "$k" "$e")" \
                      "--every 5 --log $WORK/log/$id.log.csv --metrics w2" >> "$jobs"
             done
         done

@@ -61,22 +61,13 @@ for ds in checker1 swiss1; do
     echo "$WORK/train-eval deng-$ds $d/$ds.csv $d/$ds-ref.csv $DENG_STEPS '-m w2,sw2' $deng" >> "$jobs"
 done
 
-field_of() {  # arXiv:2603.12366's fields at their eps (gfd's --eps is eps/2), as study d
-    local e
-    e=$(awk -v e="$2" 'BEGIN { printf "%.17g\n", e / 2 }')
-    case $1 in
-    one-sided) echo "-f sinkhorn-proxy --coupling one-sided --exclude-self --eps $e" ;;
-    two-sided) echo "-f sinkhorn-proxy --no-cross-weight --exclude-self --eps $e" ;;
-    sinkhorn) echo "-f sinkhorn --iters 20 --tol 0 --rows-first --eps $e" ;;
-    esac
-}
 toy="--net resmlp --width $TOY_WIDTH --blocks $TOY_BLOCKS --zdim 16 --res-scale 0.9 --out-std 0.001"
 toy="$toy --optimizer adamw --lr 2e-4 --gen-batch 1024 --data-batch 1024"
 toy="$toy --eval-every $((TOY_STEPS / 20 > 0 ? TOY_STEPS / 20 : 1)) --holdout 1000 --eval-metrics w2"
 for ds in $TOY_DATA; do
     "$ds" 20000 1 > "$d/$ds.csv"; "$ds" 1000 2 > "$d/$ds-ref.csv"
     for s in $TOY_SEEDS; do for k in one-sided two-sided sinkhorn; do for e in $TOY_EPS; do
-        echo "$WORK/train-eval toy-$ds-$k-$e-$s $d/$ds.csv $d/$ds-ref.csv $TOY_STEPS '-m w2' $toy -s $s $(field_of $k $e)" >> "$jobs"
+        echo "$WORK/train-eval toy-$ds-$k-$e-$s $d/$ds.csv $d/$ds-ref.csv $TOY_STEPS '-m w2' $toy -s $s $(sinkhorn_drift_field $k $e)" >> "$jobs"
     done; done; done
 done
 
