@@ -185,6 +185,24 @@ void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format 
         cli_die(c, &err);
 }
 
+const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const char *dataset,
+                                gfd_cloud *modes)
+{
+    gfd_err err;
+    if (path)
+        cli_read(c, path, modes, NULL);
+    else if (dataset && gfd_modes_builtin(dataset, modes, &err) < 0)
+        cli_usage_error(c, "--dataset: %s", err.msg);
+    return path || dataset ? modes : NULL;
+}
+
+double cli_seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
 gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
 {
     int gz = c->gz;

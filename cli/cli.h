@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "gfd.h"
 
@@ -62,6 +63,12 @@ long cli_long(const cli_common *c, const char *opt, const char *arg, long lo, lo
 
 /* Reads one cloud or dies with the library's message. */
 void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt);
+/* The mixture centres of --modes FILE, else of the built-in --dataset NAME, into modes:
+ * returns modes, or NULL when neither is given. Dies on failure (a bad name: exit 2). */
+const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const char *dataset,
+                                gfd_cloud *modes);
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+double cli_seconds_since(const struct timespec *t0);
 /* Output format per CLI.md: from -o's name, else -F, else `input_fmt`, else CSV. */
 gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt);
 /* Opens, writes one cloud, commits; dies (leaving no file) on failure. */

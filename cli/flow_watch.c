@@ -3,20 +3,13 @@
 
 #include "flow_watch.h"
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
 static void progress_bar(cli_watch *ob, int step)
 {
     int steps = ob->w->steps;
-    if (step < steps && seconds_since(&ob->last_bar) < 0.1)
+    if (step < steps && cli_seconds_since(&ob->last_bar) < 0.1)
         return;
     clock_gettime(CLOCK_MONOTONIC, &ob->last_bar);
-    double el = seconds_since(&ob->start), rate = step / (el > 0 ? el : 1e-9);
+    double el = cli_seconds_since(&ob->start), rate = step / (el > 0 ? el : 1e-9);
     int w = 30, fill = steps ? (int)((double)w * step / steps) : w;
     fprintf(stderr, "\r%s: [%.*s%*s] %d/%d  %.1f steps/s  ETA %.0fs ", ob->c->prog, fill,
             "##############################", w - fill, "", step, steps, rate,
@@ -64,12 +57,9 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
 static void prepare_metrics(cli_watch *ob)
 {
     gfd_err err;
-    if (ob->w->modes)
-        cli_read(ob->c, ob->w->modes, &ob->modes, NULL);
-    if (ob->w->dataset && gfd_modes_builtin(ob->w->dataset, &ob->modes, &err) < 0)
-        cli_die(ob->c, &err);
     gfd_metric_setup setup = {.geometry = ob->w->geometry, .bw = {GFD_BW_SCOTT, 0},
-                              .seed = ob->c->seed, .modes = ob->modes.x ? &ob->modes : NULL};
+                              .seed = ob->c->seed,
+                              .modes = cli_read_modes(ob->c, ob->w->modes, ob->w->dataset, &ob->modes)};
     if (!(ob->metrics = gfd_metrics_new(ob->w->metrics, &setup, ob->Y, &err)))
         cli_die(ob->c, &err);
     size_t ncol = gfd_metrics_columns(ob->metrics, NULL);

@@ -33,13 +33,6 @@ void cli_holdout(const cli_common *c, const gfd_cloud *Y, size_t n, gfd_cloud *t
     free(out);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
 /* The rows of the log FILE up to step `done` (a resumed run keeps them), read before FILE
  * is written again; NULL when there is none. */
 static char *old_rows(const char *path, long done)
@@ -62,14 +55,10 @@ static void prepare_metrics(cli_train_watch *tw, const gfd_cloud *eval)
 {
     gfd_err err;
     const cli_train_watch_opts *w = tw->w;
-    if (w->modes)
-        cli_read(tw->c, w->modes, &tw->modes, NULL);
-    if (w->dataset && gfd_modes_builtin(w->dataset, &tw->modes, &err) < 0)
-        cli_die(tw->c, &err);
-    const char *names = w->metrics ? w->metrics : tw->modes.x ? "w2,sw2,mmd,coverage" : "w2,sw2,mmd";
+    const gfd_cloud *modes = cli_read_modes(tw->c, w->modes, w->dataset, &tw->modes);
+    const char *names = w->metrics ? w->metrics : modes ? "w2,sw2,mmd,coverage" : "w2,sw2,mmd";
     gfd_metric_setup setup = {.geometry = w->geometry, .bw = {GFD_BW_SCOTT, 0},
-                              .seed = tw->c->seed, .modes = tw->modes.x ? &tw->modes : NULL,
-                              .same_size = eval->n};
+                              .seed = tw->c->seed, .modes = modes, .same_size = eval->n};
     if (!(tw->metrics = gfd_metrics_new(names, &setup, eval, &err)))
         cli_die(tw->c, &err);
     int zdim = gfd_net_get_arch(tw->net)->zdim;
@@ -116,10 +105,10 @@ void cli_train_watch_open(cli_train_watch *tw, const cli_common *c, const cli_tr
 static void progress_bar(cli_train_watch *tw, const gfd_train_report *rep)
 {
     long steps = tw->w->steps;
-    if (rep->step < steps && seconds_since(&tw->last_bar) < 0.1)
+    if (rep->step < steps && cli_seconds_since(&tw->last_bar) < 0.1)
         return;
     clock_gettime(CLOCK_MONOTONIC, &tw->last_bar);
-    double el = seconds_since(&tw->start);
+    double el = cli_seconds_since(&tw->start);
     fprintf(stderr, "\r%s: step %ld/%ld  loss %.4g  %.1f s  ", tw->c->prog, rep->step, steps,
             rep->loss, el);
     if (rep->step == steps)
@@ -150,7 +139,7 @@ int cli_train_watch_step(cli_train_watch *tw, const gfd_train_report *rep, gfd_e
     if (eval && eval_metrics(tw, err) < 0)
         return gfd_err_prefix(err, "step %ld", rep->step);
     if (tw->log) {
-        fprintf(tw->log, "%ld,%.6f,%.17g,%.17g,%.17g", rep->step, seconds_since(&tw->start),
+        fprintf(tw->log, "%ld,%.6f,%.17g,%.17g,%.17g", rep->step, cli_seconds_since(&tw->start),
                 rep->loss, rep->v_rms, rep->lr);
         for (size_t k = 0; k < tw->ncol; k++)
             fprintf(tw->log, eval ? ",%.17g" : ",nan", eval ? tw->values[k] : 0);

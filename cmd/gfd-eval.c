@@ -147,12 +147,7 @@ static void write_table(const opts *o, const char *table)
 
 static void read_modes(opts *o, gfd_cloud *modes)
 {
-    gfd_err err;
-    if (o->modes)
-        cli_read(&o->c, o->modes, modes, NULL);
-    else if (o->dataset && gfd_modes_builtin(o->dataset, modes, &err) < 0)
-        cli_usage_error(&o->c, "--dataset: %s", err.msg);
-    o->setup.modes = o->modes || o->dataset ? modes : NULL;
+    o->setup.modes = cli_read_modes(&o->c, o->modes, o->dataset, modes);
 }
 
 /* Every row of the table: values[k * nc + c] is column c for sample set k. */
