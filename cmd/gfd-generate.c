@@ -69,9 +69,9 @@ int main(int argc, char **argv)
     if (!net)
         cli_die(&o.c, &err);
     const gfd_net_arch *a = gfd_net_get_arch(net);
-    cli_info(&o.c, "model: %s, noise %d, output %d%s, %zu parameters",
-             a->kind == GFD_NET_MLP ? "mlp" : "resmlp", a->zdim, a->dout,
-             a->sphere ? " on the sphere" : "", gfd_net_nparams(net));
+    char what[256];
+    gfd_net_describe(net, what, sizeof what);
+    cli_info(&o.c, "model: %s", what);
     gfd_cloud Z = {0}, X;
     gfd_format fmt = GFD_FMT_NONE;
     if (o.noise) {

@@ -306,10 +306,9 @@ static gfd_net *make_net(opts *o, gfd_model_state *st)
 
 static void report_setup(const opts *o, const gfd_net *net, size_t m)
 {
-    const gfd_net_arch *a = gfd_net_get_arch(net);
-    cli_info(&o->c, "network: %s, noise %d, output %d%s, %zu parameters",
-             a->kind == GFD_NET_MLP ? "mlp" : "resmlp", a->zdim, a->dout,
-             a->sphere ? " on the sphere" : "", gfd_net_nparams(net));
+    char what[256];
+    gfd_net_describe(net, what, sizeof what);
+    cli_info(&o->c, "network: %s", what);
     cli_info(&o->c, "training: %ld steps of %zu generated and %zu of %zu data rows, eta %.6g, "
              "lr %.6g", o->t.steps, o->t.gen_batch, o->t.data_batch, m, o->t.eta, o->t.lr);
 }

@@ -40,6 +40,8 @@ void gfd_net_free(gfd_net *net);
 const gfd_net_arch *gfd_net_get_arch(const gfd_net *net);
 /* Whether two architectures make the same network (fields the kind does not use ignored). */
 int gfd_net_arch_equal(const gfd_net_arch *a, const gfd_net_arch *b);
+/* One line for -v: "mlp, noise 32, output 2, 140546 parameters" (with " on the sphere"). */
+void gfd_net_describe(const gfd_net *net, char *buf, size_t cap);
 /* The parameters, in the order of the model file (man gfd-train, MODEL FILE). */
 size_t gfd_net_nparams(const gfd_net *net);
 double *gfd_net_params(const gfd_net *net);

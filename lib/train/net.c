@@ -2,6 +2,7 @@
  * its parameters laid out in the order of the model file, PyTorch's initialisation, and
  * the activation buffers. The passes are in net_pass.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,14 @@ int net_reserve(gfd_net *net, size_t n, gfd_err *err)
 }
 
 const gfd_net_arch *gfd_net_get_arch(const gfd_net *net) { return &net->arch; }
+
+void gfd_net_describe(const gfd_net *net, char *buf, size_t cap)
+{
+    const gfd_net_arch *a = &net->arch;
+    snprintf(buf, cap, "%s, noise %d, output %d%s, %zu parameters",
+             a->kind == GFD_NET_MLP ? "mlp" : "resmlp", a->zdim, a->dout,
+             a->sphere ? " on the sphere" : "", net->nparams);
+}
 
 int gfd_net_arch_equal(const gfd_net_arch *a, const gfd_net_arch *b)
 {
