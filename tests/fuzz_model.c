@@ -1,20 +1,14 @@
 /* libFuzzer target for the model loader (make fuzz): any bytes, as a file, go through
  * gfd_model_load with and without a checkpoint's state. It must return a network or an
  * error, never crash, leak, allocate from unchecked sizes or read out of bounds. */
-#include <stdint.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "fuzz_file.h"
 #include "gfd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[] = "/tmp/gfd-fuzz-model-XXXXXX";
-    static int fd = -1;
-    if (fd < 0 && (fd = mkstemp(path)) < 0)
-        abort();
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
-        abort();
+    const char *path = fuzz_file(data, size);
     gfd_err err;
     gfd_model_state st;
     gfd_net *net = gfd_model_load(path, NULL, &err);

@@ -1,20 +1,14 @@
 /* libFuzzer target for the point-cloud readers (make fuzz): any bytes, as a file, go through
  * gzip sniffing, .npy and CSV parsing and frame reading. The reader must return a cloud or
  * an error, never crash, leak or read out of bounds (ASan/UBSan watch). */
-#include <stdint.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "fuzz_file.h"
 #include "gfd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[] = "/tmp/gfd-fuzz-XXXXXX";
-    static int fd = -1;
-    if (fd < 0 && (fd = mkstemp(path)) < 0)
-        abort();
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
-        abort();
+    const char *path = fuzz_file(data, size);
     gfd_err err;
     gfd_reader *r = gfd_reader_open(path, &err);
     if (!r)
