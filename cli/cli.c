@@ -7,15 +7,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "cli.h"
 
-void cli_init(cli_common *c, const char *prog, const char *usage)
+/* OpenBLAS reads OPENBLAS_CORETYPE once, when it loads: to change its kernel the program
+ * starts again with the variable set (a marker variable names the kernel it replaced).
+ * Returns how the kernel in use was chosen. */
+static const char *blas_choose(char **argv)
 {
+    static char note[160];
+    const char *core = gfd_blas_core(), *replaced = getenv("GFD_BLAS_REPLACED");
+    if (replaced) {
+        snprintf(note, sizeof note, "chosen by gfd: OpenBLAS picked %s, older than this CPU", replaced);
+        unsetenv("GFD_BLAS_REPLACED");
+        return note;
+    }
+    const char *better = gfd_blas_better_core(core);
+    if (getenv("OPENBLAS_CORETYPE")) {
+        snprintf(note, sizeof note, "chosen by OPENBLAS_CORETYPE%s%s", better ? "; this CPU can run " : "",
+                 better ? better : "");
+        return note;
+    }
+    if (!better)
+        return "OpenBLAS's choice";
+    if (setenv("GFD_BLAS_REPLACED", core, 1) == 0 && setenv("OPENBLAS_CORETYPE", better, 1) == 0)
+        execv("/proc/self/exe", argv);
+    unsetenv("GFD_BLAS_REPLACED");  /* no restart: go on with the slow kernel, and say so */
+    unsetenv("OPENBLAS_CORETYPE");
+    snprintf(note, sizeof note, "OpenBLAS's choice, older than this CPU (%s); could not restart with it", better);
+    return note;
+}
+
+void cli_init(cli_common *c, const char *prog, const char *usage, char **argv)
+{
+    const char *blas_note = blas_choose(argv);
     memset(c, 0, sizeof *c);
+    c->blas_note = blas_note;
     c->prog = prog;
     c->usage = usage;
     c->bw = "scott";
@@ -121,9 +152,11 @@ static gfd_format parse_format(const cli_common *c, const char *arg)
 {
     if (!strcmp(arg, "csv"))
         return GFD_FMT_CSV;
-    if (!strcmp(arg, "npy"))
+    if (!strcmp(arg, "npy") || !strcmp(arg, "npy:f8"))
         return GFD_FMT_NPY;
-    cli_usage_error(c, "-F: unknown format '%s' (csv or npy)", arg);
+    if (!strcmp(arg, "npy:f4"))
+        return GFD_FMT_NPY_F4;
+    cli_usage_error(c, "-F: unknown format '%s' (csv, npy, npy:f8 or npy:f4)", arg);
 }
 
 static uint64_t parse_seed(const cli_common *c, const char *arg)
@@ -176,6 +209,7 @@ void cli_apply(const cli_common *c)
     if (c->threads > 0)
         omp_set_num_threads(c->threads);
 #endif
+    cli_info(c, "OpenBLAS kernel %s (%s)", gfd_blas_core(), c->blas_note);
 }
 
 void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt)
@@ -203,6 +237,21 @@ double cli_seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
+double cli_rtol(const cli_common *c, const char *arg)
+{
+    return cli_double(c, "--rtol", arg, 0, 0.5);
+}
+
+void cli_rtol_report(const cli_common *c, const gfd_engine *e)
+{
+    const gfd_ksum_stats *s = e->stats;
+    if (!(e->rtol > 0) || !s || !(s->pairs > 0))
+        return;
+    cli_info(c, "--rtol %g: %.3g%% of %.4g kernel pairs computed, %.3g%% pruned; largest bound "
+             "reached %.3g of a row's mass", e->rtol, 100 * s->kept / s->pairs, s->pairs,
+             100 * (1 - s->kept / s->pairs), s->bound);
+}
+
 gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
 {
     int gz = c->gz;
@@ -214,6 +263,8 @@ gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
     }
     if (!fmt)
         fmt = c->fmt ? c->fmt : input_fmt ? input_fmt : GFD_FMT_CSV;
+    if (fmt == GFD_FMT_NPY && c->fmt == GFD_FMT_NPY_F4)  /* -o NAME.npy -F npy:f4 */
+        fmt = GFD_FMT_NPY_F4;
     gfd_err err;
     gfd_writer *w = gfd_writer_open(c->out, fmt, gz, &err);
     if (!w)

@@ -19,6 +19,7 @@ typedef struct {
     int threads;            /* -j N, 0 for all cores */
     const char *bw;         /* -b scott|silverman|median|NUMBER */
     int verbose, quiet;     /* -v, -q */
+    const char *blas_note;  /* how the OpenBLAS kernel was chosen, for -v */
 } cli_common;
 
 /* getopt_long entries and short letters of the shared options; append to a program's own. */
@@ -31,7 +32,10 @@ typedef struct {
     {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},               \
     {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, CLI_OPT_VERSION}
 
-void cli_init(cli_common *c, const char *prog, const char *usage);
+/* Sets up a program; first of all, when OpenBLAS loaded a kernel below the CPU's and the
+ * user has not chosen one (OPENBLAS_CORETYPE), starts the program again (argv) with the
+ * right one (gfd/blas.h). */
+void cli_init(cli_common *c, const char *prog, const char *usage, char **argv);
 /* Handles a shared option: returns 1 if opt was one, 0 if not; exits 2 on a bad value
  * and 0 after --help/--version. `help` prints the full help text on standard output. */
 int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void));
@@ -43,7 +47,8 @@ int cli_exit_status(enum gfd_code code);
 /* getopt_long with one-line errors (exit 2) for unknown options and missing values. */
 int cli_getopt(cli_common *c, int argc, char **argv, const char *shorts,
                const struct option *longs);
-/* Applies -j (the OpenMP thread count) once options are parsed. */
+/* Applies -j (the OpenMP thread count) once options are parsed; with -v, names the
+ * OpenBLAS kernel and how it was chosen. */
 void cli_apply(const cli_common *c);
 /* Warns on standard error (not with -q): "prog: warning: ...". */
 void cli_warn(const cli_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +61,17 @@ void cli_info(const cli_common *c, const char *fmt, ...)  /* stderr, only with -
     __attribute__((format(printf, 2, 3)));
 /* A library report: lines "warning: ..." through cli_warn, the others through cli_info. */
 void cli_report(const cli_common *c, const char *text);
+
+/* --rtol TOL (gfd-kde and the field programs): the certified fast mode of the engine. */
+#define CLI_OPT_RTOL 0x1001
+#define CLI_RTOL_LONG {"rtol", required_argument, 0, CLI_OPT_RTOL}
+#define CLI_RTOL_HELP \
+    "      --rtol TOL        certified fast mode for d <= 3: skip kernel pairs whose mass is\n" \
+    "                        provably below TOL of a row's (each log p within TOL; 0: exact)\n"
+/* The value of --rtol: from 0 to 0.5. */
+double cli_rtol(const cli_common *c, const char *arg);
+/* With -v: the share of kernel pairs the fast mode computed, and the bound it reached. */
+void cli_rtol_report(const cli_common *c, const gfd_engine *e);
 
 /* Number parsing for option values: exits 2 naming the option on bad text/range. */
 double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi);

@@ -31,6 +31,9 @@ void cli_field_help(void)
           "      --sphere            points on the unit sphere: vMF kernel, tangent v, exp-map\n"
           "                          steps (the fields marked sphere below; man page)\n"
           "      --project           with --sphere: normalise the input rows instead of failing\n"
+          "      --rtol TOL          certified fast mode for d <= 3 (the KDE passes of the score\n"
+          "                          fields and mmd): skip kernel pairs whose mass is provably\n"
+          "                          below TOL of a row's (each log-density within TOL; 0: exact)\n"
           "\nFields (sphere: also with --sphere):\n", stdout);
     cli_help_list(stdout, CLI_FIELDS);
     fputs("\nField options (each names the fields that take it):\n", stdout);
@@ -60,6 +63,7 @@ int cli_field_option(const cli_common *c, const cli_optset *s, cli_field *f, int
     case CLI_OPT_TARGET_WEIGHTS: f->target_weights = arg; return 1;
     case CLI_OPT_SPHERE: f->sphere = 1, f->geom = gfd_geometry_sphere(); return 1;
     case CLI_OPT_PROJECT: f->project = 1; return 1;
+    case CLI_OPT_RTOL: f->engine.rtol = cli_rtol(c, arg); return 1;
     case CLI_OPT_LIST_FIELDS: cli_list(c, CLI_FIELDS);
     default: return 0;
     }
@@ -138,6 +142,7 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
         cli_usage_error(c, "no field: -f FIELD is required (try --list-fields)");
     if (f->project && !f->sphere)
         cli_usage_error(c, "--project needs --sphere");
+    f->engine.stats = &f->stats;
     if (gfd_bw_parse(c->bw, &rule, &err) < 0)
         cli_die(c, &err);
     make_field(c, f);
@@ -181,7 +186,7 @@ void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud
                         const gfd_cloud *Y, double *V)
 {
     gfd_err err;
-    gfd_field_args a = {.h = f->h, .seed = c->seed, .step = f->step};
+    gfd_field_args a = {.h = f->h, .seed = c->seed, .step = f->step, .engine = &f->engine};
     if (gfd_field_velocity(f->run, X, Y, &a, V, &err) < 0)
         cli_die(c, &err);
     cli_info(c, "field %s (%s units), %zu particles", f->field,
@@ -189,6 +194,7 @@ void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud
     char report[1024];
     gfd_field_report(f->run, report, sizeof report);
     cli_report(c, report);
+    cli_rtol_report(c, &f->engine);
 }
 
 void cli_step_resolve(const cli_common *c, cli_step *s, const cli_field *f, int with_field)

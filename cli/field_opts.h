@@ -19,7 +19,8 @@ enum {
     {"weights", required_argument, 0, CLI_OPT_WEIGHTS},                                     \
     {"target-weights", required_argument, 0, CLI_OPT_TARGET_WEIGHTS},                       \
     {"list-fields", no_argument, 0, CLI_OPT_LIST_FIELDS},                                   \
-    {"sphere", no_argument, 0, CLI_OPT_SPHERE}, {"project", no_argument, 0, CLI_OPT_PROJECT}
+    {"sphere", no_argument, 0, CLI_OPT_SPHERE}, {"project", no_argument, 0, CLI_OPT_PROJECT}, \
+    CLI_RTOL_LONG
 
 #define CLI_STEP_SHORT "e:"
 #define CLI_STEP_LONG                                                                       \
@@ -42,6 +43,8 @@ typedef struct {
     const gfd_geometry *geom;              /* flat, or the sphere */
     gfd_field *run;                        /* made by cli_field_targets */
     double h;                              /* the bandwidth chosen from Y, or NAN */
+    gfd_engine engine;                     /* --rtol; its stats point to `stats` */
+    gfd_ksum_stats stats;
 } cli_field;
 
 typedef struct {

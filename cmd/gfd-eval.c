@@ -63,7 +63,7 @@ typedef struct {
 static void choose_table(opts *o)
 {
     const char *dot = o->c.out ? strrchr(o->c.out, '.') : NULL;
-    if (o->c.fmt == GFD_FMT_NPY || o->c.gz)
+    if (o->c.fmt == GFD_FMT_NPY || o->c.fmt == GFD_FMT_NPY_F4 || o->c.gz)
         cli_usage_error(&o->c, "the table is text: -F npy and -z do not apply");
     if (!o->table_given && o->c.fmt == GFD_FMT_CSV)
         o->table = GFD_TABLE_CSV;
@@ -98,7 +98,7 @@ static void parse(int argc, char **argv, opts *o)
     cli_optset set;
     *o = (opts){.table = GFD_TABLE_TEXT, .setup = {.geometry = gfd_geometry_flat()}};
     gfd_settings_init(&o->set);
-    cli_init(&o->c, "gfd-eval", USAGE);
+    cli_init(&o->c, "gfd-eval", USAGE, argv);
     cli_optset_init(&set, own, CLI_METRICS);
     int opt;
     while ((opt = cli_getopt(&o->c, argc, argv, "r:m:" CLI_COMMON_SHORT, set.longs)) != -1)

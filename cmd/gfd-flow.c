@@ -37,7 +37,7 @@ static const char HELP_TAIL[] =
     "  -s, --seed SEED         seed of noise and random fields (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE       final particles (.csv or .npy, optionally .gz), atomically\n"
-    "  -F, --format FMT        csv or npy, when -o does not say (default: the input's)\n"
+    "  -F, --format FMT        csv|npy|npy:f4, when -o does not say (default: the input's)\n"
     "  -z, --gzip              gzip the output\n"
     "  -v, --verbose           print the bandwidth, field, eta and cap on standard error\n"
     "  -q, --quiet             no messages but errors\n"
@@ -132,7 +132,7 @@ static void parse(int argc, char **argv, opts *o)
         CLI_STEP_LONG, CLI_FIELD_LONG, {0, 0, 0, 0}};
     cli_optset set;
     *o = (opts){.w = {.every = 10, .progress = 1}};
-    cli_init(&o->c, "gfd-flow", USAGE);
+    cli_init(&o->c, "gfd-flow", USAGE, argv);
     cli_field_init(&o->f);
     cli_optset_init(&set, own, CLI_FIELDS);
     gfd_flow_opts_default(&o->flow, &(gfd_bw_rule){GFD_BW_SCOTT, 0});
@@ -172,6 +172,7 @@ int main(int argc, char **argv)
     o.flow.eta_given = o.s.eta_given;
     o.flow.max_move_given = o.s.max_move_given;
     o.flow.step.seed = o.c.seed;
+    o.flow.engine = &o.f.engine;
     o.w.steps = o.flow.steps;
     o.w.geometry = o.f.geom;
     cli_watch ob;
@@ -184,6 +185,7 @@ int main(int argc, char **argv)
     report_batches(&o.c, o.f.run, X.n, Y.n);
     int rc = gfd_flow(o.f.run, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
     rc = cli_watch_close(&ob, rc, &err);
+    cli_rtol_report(&o.c, &o.f.engine);
     if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))
         cli_die(&o.c, &err);
     cli_write(&o.c, fmt, &X);

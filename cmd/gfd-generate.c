@@ -17,7 +17,7 @@ static const char HELP[] =
     "      --noise FILE        map these noise rows instead (zdim columns)\n"
     "  -s, --seed SEED         seed of the noise (default 0); row i is stream i of it\n"
     "  -o, --output FILE       samples (.csv or .npy, optionally .gz), atomically\n"
-    "  -F, --format FMT        csv or npy, when -o does not say (default csv)\n"
+    "  -F, --format FMT        csv|npy|npy:f4, when -o does not say (default csv)\n"
     "  -z, --gzip              gzip the output\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -v, --verbose           print the model's architecture\n"
@@ -41,7 +41,7 @@ static void parse(int argc, char **argv, opts *o)
         {"model", required_argument, 0, 'm'}, {"count", required_argument, 0, 'n'},
         {"noise", required_argument, 0, OPT_NOISE}, CLI_COMMON_LONG, {0, 0, 0, 0}};
     *o = (opts){.count = 1000};
-    cli_init(&o->c, "gfd-generate", USAGE);
+    cli_init(&o->c, "gfd-generate", USAGE, argv);
     int opt;
     while ((opt = cli_getopt(&o->c, argc, argv, "m:n:" CLI_COMMON_SHORT, longs)) != -1) {
         if (cli_common_option(&o->c, opt, optarg, help))

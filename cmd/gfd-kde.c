@@ -6,7 +6,7 @@
 
 #include "../cli/cli.h"
 
-#define USAGE "gfd-kde -t Y [-b BW] [--kernel gauss|laplace] [--score] [--exclude-self] [Q]"
+#define USAGE "gfd-kde -t Y [-b BW] [--kernel gauss|laplace] [--score] [--exclude-self] [--rtol TOL] [Q]"
 
 static const char HELP[] =
     "Usage: " USAGE "\n"
@@ -20,10 +20,11 @@ static const char HELP[] =
     "      --score           write grad log p_h (gauss kernel)\n"
     "      --exclude-self    leave-one-out: Q is Y (the default Q then), each row left out\n"
     "      --print-bandwidth print the bandwidth chosen from Y and exit\n"
+    CLI_RTOL_HELP
     "  -s, --seed SEED       seed of the median rule's subset (default 0)\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE     output file (.csv or .npy, optionally .gz), written atomically\n"
-    "  -F, --format FMT      csv or npy, when -o does not say (default: the format of Q)\n"
+    "  -F, --format FMT      csv|npy|npy:f4, when -o does not say (default: the format of Q)\n"
     "  -z, --gzip            gzip the output\n"
     "  -v, --verbose         print the bandwidth and sizes on standard error\n"
     "  -q, --quiet           no messages but errors\n"
@@ -42,6 +43,8 @@ typedef struct {
     const char *targets, *queries;
     gfd_kernel kernel;
     int score, exclude_self, print_bw;
+    gfd_engine engine;     /* --rtol */
+    gfd_ksum_stats stats;
 } opts;
 
 static gfd_kernel parse_kernel(const cli_common *c, const char *arg)
@@ -58,9 +61,9 @@ static opts parse(int argc, char **argv)
     static const struct option longs[] = {
         {"targets", required_argument, 0, 't'}, {"kernel", required_argument, 0, 'k'},
         {"score", no_argument, 0, OPT_SCORE}, {"exclude-self", no_argument, 0, OPT_EXCLUDE_SELF},
-        {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, CLI_COMMON_LONG, {0, 0, 0, 0}};
+        {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, CLI_RTOL_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.kernel = GFD_KERNEL_GAUSS};
-    cli_init(&o.c, "gfd-kde", USAGE);
+    cli_init(&o.c, "gfd-kde", USAGE, argv);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "t:k:" CLI_COMMON_SHORT, longs)) != -1) {
         if (cli_common_option(&o.c, opt, optarg, help))
@@ -71,6 +74,7 @@ static opts parse(int argc, char **argv)
         case OPT_SCORE: o.score = 1; break;
         case OPT_EXCLUDE_SELF: o.exclude_self = 1; break;
         case OPT_PRINT_BW: o.print_bw = 1; break;
+        case CLI_OPT_RTOL: o.engine.rtol = cli_rtol(&o.c, optarg); break;
         }
     }
     if (!o.targets)
@@ -123,6 +127,7 @@ static void read_queries(const opts *o, const gfd_cloud *Y, gfd_cloud *Q, gfd_fo
 int main(int argc, char **argv)
 {
     opts o = parse(argc, argv);
+    o.engine.stats = &o.stats;
     gfd_cloud Y, Q, out;
     gfd_format fmt = GFD_FMT_NONE;
     gfd_err err;
@@ -139,8 +144,10 @@ int main(int argc, char **argv)
     double *logp = o.score ? malloc(Q.n * sizeof *logp) : out.x;
     if (!logp)
         cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the densities"});
-    if (gfd_kde(&Y, Q.x, Q.n, o.kernel, h, o.exclude_self, logp, o.score ? out.x : NULL, &err) < 0)
+    if (gfd_kde(&Y, Q.x, Q.n, o.kernel, h, o.exclude_self, &o.engine, logp, o.score ? out.x : NULL,
+                &err) < 0)
         cli_die(&o.c, &err);
+    cli_rtol_report(&o.c, &o.engine);
     cli_write(&o.c, fmt, &out);
     if (o.score)
         free(logp);

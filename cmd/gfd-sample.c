@@ -8,7 +8,7 @@
 
 #include "../cli/cli.h"
 
-#define USAGE "gfd-sample [-n N] [-d D] [-s SEED] [-o FILE] [-F csv|npy] [-z] [--centers] DIST\n" \
+#define USAGE "gfd-sample [-n N] [-d D] [-s SEED] [-o FILE] [-F csv|npy|npy:f4] [-z] [--centers] DIST\n" \
               "       gfd-sample --list"
 
 static const char HELP[] =
@@ -24,7 +24,7 @@ static const char HELP[] =
     "      --list          print the distribution names, one per line\n"
     "  -s, --seed SEED     seed of the random generator (default 0)\n"
     "  -o, --output FILE   output file (.csv or .npy, optionally .gz), written atomically\n"
-    "  -F, --format FMT    csv or npy, when -o does not say\n"
+    "  -F, --format FMT    csv|npy|npy:f4, when -o does not say\n"
     "  -z, --gzip          gzip the output\n"
     "  -j, --threads N     accepted for uniformity; sampling is sequential\n"
     "  -v, --verbose       print what is drawn on standard error\n"
@@ -65,7 +65,7 @@ static opts parse(int argc, char **argv)
         {"centers", no_argument, 0, OPT_CENTERS}, {"list", no_argument, 0, OPT_LIST},
         CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.n = 1000};
-    cli_init(&o.c, "gfd-sample", USAGE);
+    cli_init(&o.c, "gfd-sample", USAGE, argv);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "n:d:" CLI_COMMON_SHORT, longs)) != -1) {
         if (cli_common_option(&o.c, opt, optarg, help))

@@ -41,7 +41,7 @@ static const char HELP[] =
     "  -s, --seed SEED     seed of the random generator (default 0)\n"
     "  -j, --threads N     threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE   output file (.csv or .npy, optionally .gz), written atomically\n"
-    "  -F, --format FMT    csv or npy, when -o does not say (default: the input's format)\n"
+    "  -F, --format FMT    csv|npy|npy:f4, when -o does not say (default: the input's format)\n"
     "  -z, --gzip          gzip the output\n"
     "  -v, --verbose       print what is done on standard error\n"
     "  -q, --quiet         no messages but errors\n"
@@ -100,7 +100,7 @@ static opts parse(int argc, char **argv)
         {"project", no_argument, 0, L_PROJECT}, {"all", no_argument, 0, L_ALL},
         CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.n = 1000, .d = 3, .modes = 4, .kappa = 10};
-    cli_init(&o.c, "gfd-sphere", USAGE);
+    cli_init(&o.c, "gfd-sphere", USAGE, argv);
     int opt;
     while ((opt = cli_getopt(&o.c, argc, argv, "n:d:" CLI_COMMON_SHORT, longs)) != -1) {
         if (cli_common_option(&o.c, opt, optarg, help))

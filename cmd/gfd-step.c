@@ -25,7 +25,7 @@ static const char HELP_TAIL[] =
     "  -s, --seed SEED         seed of the noise and of random fields (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE       output file (.csv or .npy, optionally .gz), written atomically\n"
-    "  -F, --format FMT        csv or npy, when -o does not say (default: the input's)\n"
+    "  -F, --format FMT        csv|npy|npy:f4, when -o does not say (default: the input's)\n"
     "  -z, --gzip              gzip the output\n"
     "  -v, --verbose           print the bandwidth, the field, eta and the cap on standard error\n"
     "  -q, --quiet             no messages but errors\n"
@@ -52,7 +52,7 @@ static void parse(int argc, char **argv, opts *o)
     static const struct option own[] = {CLI_STEP_LONG, CLI_FIELD_LONG, {0, 0, 0, 0}};
     cli_optset set;
     *o = (opts){0};
-    cli_init(&o->c, "gfd-step", USAGE);
+    cli_init(&o->c, "gfd-step", USAGE, argv);
     cli_field_init(&o->f);
     cli_optset_init(&set, own, CLI_FIELDS);
     int opt;

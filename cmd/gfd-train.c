@@ -227,7 +227,7 @@ static void parse(int argc, char **argv, opts *o)
                          .width = 256, .blocks = 6, .res_scale = 1},
                 .w = {.every = 100, .progress = 1}, .holdout = -1};
     gfd_train_opts_default(&o->t);
-    cli_init(&o->c, "gfd-train", USAGE);
+    cli_init(&o->c, "gfd-train", USAGE, argv);
     cli_field_init(&o->f);
     cli_optset_init(&set, own, CLI_FIELDS);
     int opt;

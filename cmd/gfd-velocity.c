@@ -23,7 +23,7 @@ static const char HELP_TAIL[] =
     "  -s, --seed SEED         seed of random fields and of the median rule (default 0)\n"
     "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
     "  -o, --output FILE       output file (.csv or .npy, optionally .gz), written atomically\n"
-    "  -F, --format FMT        csv or npy, when -o does not say (default: the format of X)\n"
+    "  -F, --format FMT        csv|npy|npy:f4, when -o does not say (default: the format of X)\n"
     "  -z, --gzip              gzip the output\n"
     "  -v, --verbose           print the bandwidth, the field, the default step and cap, and\n"
     "                          sinkhorn's convergence on standard error\n"
@@ -53,7 +53,7 @@ static void parse(int argc, char **argv, opts *o)
         {"only-v", no_argument, 0, OPT_ONLY_V}, CLI_FIELD_LONG, {0, 0, 0, 0}};
     cli_optset set;
     *o = (opts){0};
-    cli_init(&o->c, "gfd-velocity", USAGE);
+    cli_init(&o->c, "gfd-velocity", USAGE, argv);
     cli_field_init(&o->f);
     cli_optset_init(&set, own, CLI_FIELDS);
     int opt;

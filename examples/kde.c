@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     if (rc == 0 && !(logp = gfd_alloc(Q.n, sizeof *logp, "densities", &err)))
         rc = -1;
     if (rc == 0)
-        rc = gfd_kde(&Y, Q.x, Q.n, GFD_KERNEL_GAUSS, h, 0, logp, NULL, &err);
+        rc = gfd_kde(&Y, Q.x, Q.n, GFD_KERNEL_GAUSS, h, 0, NULL, logp, NULL, &err);
     if (rc < 0) {
         fprintf(stderr, "kde: %s\n", err.msg);
         return 1;

@@ -35,6 +35,7 @@
 #include "gfd/net.h"
 #include "gfd/model.h"
 #include "gfd/train.h"
+#include "gfd/blas.h"
 
 GFD_BEGIN_DECLS
 GFD_VISIBLE_BEGIN

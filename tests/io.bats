@@ -206,3 +206,28 @@ fails_cleanly() {
     localedef -i de_DE -f UTF-8 "$PWD/de_DE.UTF-8" 2> /dev/null || skip "no de_DE locale source"
     LOCPATH="$PWD" LC_ALL=de_DE.UTF-8 "$GFD_TESTBIN/locale_check"
 }
+
+@test "io: -F npy:f4 writes float32 records: each value rounded once, in every way of asking" {
+    gfd-sample -n 200 -s 5 gaussian -d 3 -o in.npy
+    iocat -F npy:f4 in.npy > a.npy
+    iocat -F npy:f4 -o b.npy in.npy
+    iocat -F npy:f4 --frames -o c.npy in.npy
+    iocat -F npy:f8 -o d.npy a.npy
+    "$GFD_PYTHON" - <<'PY'
+import numpy as np
+x = np.load("in.npy")
+for f in "abc":
+    y = np.load(f + ".npy")
+    assert y.dtype == np.float32 and y.shape == x.shape, (f, y.dtype, y.shape)
+    assert np.array_equal(y, x.astype(np.float32)), f
+d = np.load("d.npy")
+assert d.dtype == np.float64 and np.array_equal(d, x.astype(np.float32).astype(np.float64))
+PY
+}
+
+@test "io: a value beyond float32's range is a data error naming its row, with no output" {
+    printf '1,2\n3,1e300\n' > big.csv
+    expect_fail 1 "row 2: 1e+300 does not fit in float32" iocat -F npy:f4 -o out.npy big.csv
+    [ ! -e out.npy ]
+    expect_fail 2 "npy:f4" iocat -F npy:f2 big.csv
+}

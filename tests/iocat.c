@@ -6,10 +6,10 @@
 
 #include "../cli/cli.h"
 
-static const char usage[] = "iocat [-o FILE] [-F csv|npy] [-z] [--frames] [--comment TEXT] [IN]";
+static const char usage[] = "iocat [-o FILE] [-F csv|npy|npy:f4] [-z] [--frames] [--comment TEXT] [IN]";
 static void help(void)
 {
-    fputs("Usage: iocat [-o FILE] [-F csv|npy] [-z] [--frames] [--comment TEXT] [IN]\n"
+    fputs("Usage: iocat [-o FILE] [-F csv|npy|npy:f4] [-z] [--frames] [--comment TEXT] [IN]\n"
           "Copies the point cloud IN (default: standard input) to FILE (default: standard output).\n",
           stdout);
 }
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
         {"frames", no_argument, 0, 'f'}, {"comment", required_argument, 0, 'c'},
         CLI_COMMON_LONG, {0, 0, 0, 0}};
     cli_common c;
-    cli_init(&c, "iocat", usage);
+    cli_init(&c, "iocat", usage, argv);
     int frames = 0, opt;
     const char *comment = NULL;
     while ((opt = getopt_long(argc, argv, "c:" CLI_COMMON_SHORT, opts, NULL)) != -1) {

@@ -110,3 +110,39 @@ setup() {
     [ "$status" -eq 0 ]
     [[ "$output" == "gfd-kde (gfd) "* ]]
 }
+
+@test "gfd-kde --rtol: every log-density within TOL of the exact one, most pairs pruned" {
+    gfd-sample -n 3000 -s 1 8gaussians -o y8.npy
+    gfd-sample -n 2000 -s 2 8gaussians -o q8.npy
+    gfd-kde -t y8.npy -b 0.05 q8.npy -o exact.npy
+    for tol in 1e-9 1e-6 1e-3; do
+        run --separate-stderr gfd-kde -v -t y8.npy -b 0.05 --rtol $tol q8.npy -o fast.npy
+        [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+        pruned=$(sed -n 's/.*computed, \([0-9.e+-]*\)% pruned.*/\1/p' <<<"$stderr")
+        echo "rtol $tol: pruned $pruned%"
+        py_lt 50 "$pruned"
+        "$GFD_PYTHON" -c "
+import numpy as np, sys
+e = np.abs(np.load('fast.npy') - np.load('exact.npy')).max()
+print('max error', e); sys.exit(0 if e <= $tol else 1)"
+    done
+}
+
+@test "gfd-velocity -f kl --rtol: the field within rtol (diam Y + diam X) / h^2 of the exact one" {
+    gfd-sample -n 3000 -s 1 8gaussians -o y8.npy
+    gfd-sample -n 2000 -s 2 8gaussians -o x8.npy
+    gfd-velocity -f kl -b 0.05 -t y8.npy x8.npy -o exact.npy
+    gfd-velocity -f kl -b 0.05 --rtol 1e-6 -t y8.npy x8.npy -o fast.npy
+    "$GFD_PYTHON" -c "
+import numpy as np, sys
+y, x = np.load('y8.npy'), np.load('x8.npy')
+bound = 1e-6 * ((y.max(0) - y.min(0)) + (x.max(0) - x.min(0))) / 0.05 ** 2
+e = np.abs(np.load('fast.npy') - np.load('exact.npy'))[:, 2:].max(0)  # rows x, v
+print('error', e, 'bound', bound); sys.exit(0 if (e <= bound).all() else 1)"
+    gfd-flow -f kl -b 0.05 --rtol 1e-6 -T 3 -t y8.npy x8.npy -o flow.npy
+}
+
+@test "gfd-kde --rtol: a value out of [0, 0.5] is a usage error" {
+    expect_fail 2 "--rtol: 2 is out of range" gfd-kde -t y.npy --rtol 2 q.npy
+    expect_fail 2 "--rtol: 'x' is not a number" gfd-velocity -f kl -t y.npy --rtol x q.npy
+}

@@ -48,7 +48,7 @@ static void test_score_fd(void)
     const gfd_geometry *g = gfd_geometry_sphere();
     const double h = 0.35, kappa = 1 / (h * h), t = 1e-5;
     gfd_err err;
-    CHECK(field_kde_passes(&X, &Y, x, g, h, 0, lp, mp, lq, mq, &err) == 0, "%s", err.msg);
+    CHECK(field_kde_passes(&X, &Y, x, g, h, 0, NULL, lp, mp, lq, mq, &err) == 0, "%s", err.msg);
     CHECK(tu_field_try("kl", NULL, g, h, 0, 0, &X, &Y, v, &err) == 0, "%s", err.msg);
     gfd_rng r;
     gfd_rng_seed(&r, 7);
@@ -66,8 +66,8 @@ static void test_score_fd(void)
             gfd_sphere_exp(x + i * D, qa + i * D, qa + i * D, D);
             gfd_sphere_exp(x + i * D, qb + i * D, qb + i * D, D);
         }
-        CHECK(field_kde_passes(&X, &Y, qa, g, h, 0, lpa, s1, lqa, s2, &err) == 0, "%s", err.msg);
-        CHECK(field_kde_passes(&X, &Y, qb, g, h, 0, lpb, s1, lqb, s2, &err) == 0, "%s", err.msg);
+        CHECK(field_kde_passes(&X, &Y, qa, g, h, 0, NULL, lpa, s1, lqa, s2, &err) == 0, "%s", err.msg);
+        CHECK(field_kde_passes(&X, &Y, qb, g, h, 0, NULL, lpb, s1, lqb, s2, &err) == 0, "%s", err.msg);
         for (int i = 0; i < N; i++) {
             double fp = (lpa[i] - lpb[i]) / (2 * t), fq = (lqa[i] - lqb[i]) / (2 * t);
             double sp = kappa * (double)dotl(mp + i * D, u + i * D);

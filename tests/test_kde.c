@@ -42,7 +42,7 @@ static void check_logp(size_t d, gfd_kernel kernel, double h, int weighted)
     }
     double logp[40];
     gfd_err err;
-    CHECK(gfd_kde(&Y, Q.x, Q.n, kernel, h, 0, logp, NULL, &err) == 0, "%s", err.msg);
+    CHECK(gfd_kde(&Y, Q.x, Q.n, kernel, h, 0, NULL, logp, NULL, &err) == 0, "%s", err.msg);
     for (size_t i = 0; i < Q.n; i++)
         CHECK_CLOSE(logp[i], direct_logp(&Y, Q.x + i * d, kernel, h, -1), 1e-12);
     gfd_cloud_free(&Y), gfd_cloud_free(&Q);
@@ -77,7 +77,7 @@ static void test_exclude_self(void)
     gfd_cloud Y = tu_seeded_cloud(5, 200, 2, 0, 1, 0);
     double logp[200];
     gfd_err err;
-    CHECK(gfd_kde(&Y, Y.x, Y.n, GFD_KERNEL_GAUSS, 0.2, 1, logp, NULL, &err) == 0, "%s", err.msg);
+    CHECK(gfd_kde(&Y, Y.x, Y.n, GFD_KERNEL_GAUSS, 0.2, 1, NULL, logp, NULL, &err) == 0, "%s", err.msg);
     for (size_t i = 0; i < Y.n; i += 17)
         CHECK_CLOSE(logp[i], direct_logp(&Y, Y.x + i * 2, GFD_KERNEL_GAUSS, 0.2, (long)i), 1e-12);
     gfd_cloud_free(&Y);
@@ -89,14 +89,14 @@ static void test_score_finite_differences(void)
     for (size_t d = 1; d <= 3; d++) {
         gfd_cloud Y = tu_seeded_cloud(9 + d, 150, d, 0, 1, 0), Q = tu_seeded_cloud(19 + d, 10, d, 0, 1, 0);
         double h = 0.4, score[30], lp, lm, step = 1e-5;
-        CHECK(gfd_kde(&Y, Q.x, Q.n, GFD_KERNEL_GAUSS, h, 0, (double[10]){0}, score, NULL) == 0, "kde");
+        CHECK(gfd_kde(&Y, Q.x, Q.n, GFD_KERNEL_GAUSS, h, 0, NULL, (double[10]){0}, score, NULL) == 0, "kde");
         for (size_t i = 0; i < Q.n; i++)
             for (size_t c = 0; c < d; c++) {
                 double *q = Q.x + i * d, keep = q[c];
                 q[c] = keep + step;
-                gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, h, 0, &lp, NULL, NULL);
+                gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, h, 0, NULL, &lp, NULL, NULL);
                 q[c] = keep - step;
-                gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, h, 0, &lm, NULL, NULL);
+                gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, h, 0, NULL, &lm, NULL, NULL);
                 q[c] = keep;
                 double fd = (lp - lm) / (2 * step);
                 CHECK(fabs(score[i * d + c] - fd) <= 1e-7 * fmax(1, fabs(fd)),
@@ -112,7 +112,7 @@ static void test_tiny_bandwidth(void)
     /* h = 1e-3 on unit-scale data: a far query still gets a finite, exact log-density */
     gfd_cloud Y = tu_seeded_cloud(3, 100, 2, 0, 1, 0);
     double q[2] = {5, 5}, logp;
-    CHECK(gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, 1e-3, 0, &logp, NULL, NULL) == 0, "kde");
+    CHECK(gfd_kde(&Y, q, 1, GFD_KERNEL_GAUSS, 1e-3, 0, NULL, &logp, NULL, NULL) == 0, "kde");
     CHECK(isfinite(logp), "log p = %g", logp);
     CHECK_CLOSE(logp, direct_logp(&Y, q, GFD_KERNEL_GAUSS, 1e-3, -1), 1e-12);
     gfd_cloud_free(&Y);

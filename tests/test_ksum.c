@@ -38,7 +38,7 @@ static void naive_ksum(const double *Q, size_t n, const double *R, size_t m, siz
                  : sp->kernel == GFD_KERNEL_LAPLACE ? -sqrtl(d2) / h : dot / (h * h);
             if (sp->bias)
                 l[j] += sp->bias[j];
-            if (sp->self && i == j)
+            if (sp->self && j == i + sp->self_offset)
                 l[j] += sp->diag;
             if (sp->floor && l[j] < sp->floor[i])
                 l[j] = sp->floor[i];
@@ -144,6 +144,18 @@ static void test_bias_and_self(void)
     compare(40, 40, 40, 2, sp, 1e-11);
 }
 
+/* self_offset: a block of query rows whose self pairs sit further along R (a subset of
+ * the particles against all of them), on both inner paths, with diag finite and -inf. */
+static void test_self_offset(void)
+{
+    gfd_ksum_spec sp = {.kernel = GFD_KERNEL_LAPLACE, .h = 0.4, .self = 1, .self_offset = 13, .diag = -3};
+    compare(30, 60, 2, 3, sp, 1e-13);
+    compare(30, 60, 40, 3, sp, 1e-11);
+    sp.diag = -INFINITY;
+    compare(30, 60, 3, 3, sp, 1e-13);
+    compare(30, 60, 40, 2, sp, 1e-11);
+}
+
 static void test_exclude_self(void)
 {
     /* diag = -inf: leave-one-out; a single reference then has no terms: lse -inf, mean 0 */
@@ -238,6 +250,28 @@ static void test_bad_bandwidth(void)
           "h = 0 accepted");
 }
 
+/* gfd_blas_better_core_for: old kernels are replaced on CPUs with AVX2 and FMA (by
+ * SkylakeX's when AVX-512 is there), modern ones never, and nothing on older CPUs. */
+static void test_blas_choice(void)
+{
+    static const struct {
+        const char *core;
+        int avx2, avx512;
+        const char *want;
+    } cases[] = {
+        {"Prescott", 1, 1, "SkylakeX"}, {"Prescott", 1, 0, "Haswell"}, {"Prescott", 0, 0, NULL},
+        {"Nehalem", 1, 0, "Haswell"}, {"Sandybridge", 1, 1, "SkylakeX"}, {"Core2", 0, 0, NULL},
+        {"Haswell", 1, 1, NULL}, {"Zen", 1, 1, NULL}, {"SkylakeX", 1, 1, NULL},
+        {"COOPERLAKE", 1, 1, NULL}, {"SapphireRapids", 1, 1, NULL}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *got = gfd_blas_better_core_for(cases[c].core, cases[c].avx2, cases[c].avx512);
+        CHECK(got == cases[c].want || (got && cases[c].want && !strcmp(got, cases[c].want)),
+              "%s (avx2 %d, avx512 %d): got %s, want %s", cases[c].core, cases[c].avx2,
+              cases[c].avx512, got ? got : "none", cases[c].want ? cases[c].want : "none");
+    }
+    CHECK(gfd_blas_core() && *gfd_blas_core(), "no OpenBLAS core name");
+}
+
 int main(void)
 {
     RUN(test_exp_accuracy);
@@ -246,11 +280,13 @@ int main(void)
     RUN(test_laplace_and_vmf);
     RUN(test_bias_and_self);
     RUN(test_exclude_self);
+    RUN(test_self_offset);
     RUN(test_floor);
     RUN(test_tiny_bandwidth);
     RUN(test_chunks);
     RUN(test_thread_invariance);
     RUN(test_merge);
     RUN(test_bad_bandwidth);
+    RUN(test_blas_choice);
     UNIT_END();
 }

@@ -24,7 +24,7 @@ static int exclude_self_correction(const gfd_cloud *Y, const double *logw, doubl
 }
 
 int gfd_kde(const gfd_cloud *Y, const double *Q, size_t n, gfd_kernel kernel, double h,
-            int exclude_self, double *logp, double *score, gfd_err *err)
+            int exclude_self, const gfd_engine *engine, double *logp, double *score, gfd_err *err)
 {
     const size_t d = Y->d;
     if (score && kernel != GFD_KERNEL_GAUSS)
@@ -37,7 +37,7 @@ int gfd_kde(const gfd_cloud *Y, const double *Q, size_t n, gfd_kernel kernel, do
         return -1;
     }
     gfd_ksum_spec spec = {.kernel = kernel, .h = h, .bias = logw,
-                          .self = exclude_self, .diag = -INFINITY};
+                          .self = exclude_self, .diag = -INFINITY, .engine = engine};
     int rc = gfd_ksum(Q, n, Y->x, Y->n, d, score ? Y->x : NULL, score ? d : 0, &spec, logp, score, err);
     if (rc == 0 && exclude_self)
         rc = exclude_self_correction(Y, logw, logp, err);

@@ -17,82 +17,22 @@
 #endif
 
 #include "engine/clones.h"
+#include "engine/ksum_impl.h"
 #include "engine/vexp.h"
-#include "gfd/ksum.h"
 
-#define TILE 512        /* references per tile of the direct path */
 #define GEMM_BQ 256     /* query rows per block of the gemm path */
 #define GEMM_TR 256     /* references per tile of the gemm path */
 #define CHUNK 16384     /* references per chunk: a multiple of TILE and GEMM_TR */
 #define ROW_BLOCK 16    /* query rows per task of the direct path */
-#define GEMM_MIN_D 32
+#define GEMM_MIN_D 4       /* below, the direct path's unrolled copies (d <= 3) are faster */
 #define PARALLEL_MIN_PAIRS 65536  /* below this, threads cost more than they save */
 #define ROWS_PER_THREAD 64        /* fewer query rows per thread: spread over chunks too */
-
-/* The merge itself, inlined into the hot loops (and so compiled for each of their
- * instruction sets); gfd_lse_merge is its one public name. */
-static inline __attribute__((always_inline)) void
-merge(double *max, double *sum, double *acc, size_t k, double max2, double sum2, const double *acc2)
-{
-    if (max2 == -INFINITY)
-        return;
-    if (max2 > *max) {
-        double s = exp(*max - max2);
-        *sum *= s;
-        for (size_t c = 0; c < k; c++)
-            acc[c] *= s;
-        *max = max2;
-    }
-    double s2 = exp(max2 - *max);
-    *sum += sum2 * s2;
-    for (size_t c = 0; c < k; c++)
-        acc[c] += acc2[c] * s2;
-}
 
 void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
                    double max2, double sum2, const double *acc2)
 {
     merge(max, sum, acc, k, max2, sum2, acc2);
 }
-
-/* A reduction state: st[0] the max, st[1] the sum, st[2 .. 2 + k) the weighted sums. */
-static void state_empty(double *st, size_t k)
-{
-    st[0] = -INFINITY;
-    for (size_t c = 1; c < 2 + k; c++)
-        st[c] = 0;
-}
-
-static void state_merge(double *st, const double *st2, size_t k)
-{
-    merge(&st[0], &st[1], st + 2, k, st2[0], st2[1], st2 + 2);
-}
-
-/* lse = max + log(sum), out = the weighted sums over sum (0 when no term survived). */
-static void state_finish(const double *st, size_t k, double *lse, double *out)
-{
-    *lse = st[0] + log(st[1]);
-    for (size_t c = 0; c < k; c++)
-        out[c] = st[1] > 0 ? st[2 + c] / st[1] : 0;
-}
-
-/* Everything the inner loops share, prepared once per call. */
-typedef struct {
-    size_t n, m, d, k;
-    const double *Q;      /* N x d */
-    double *Rt;           /* direct: d x M (columns); gemm: M x d centred rows */
-    const double *Vt;     /* direct: k x M (vt_copy); gemm: M x k (V itself) */
-    double *vt_copy;
-    double *rnorm;        /* gemm: |r_j - mean|^2 */
-    double *center;       /* gemm: mean of R (zero for vMF) */
-    const double *bias;
-    gfd_kernel kernel;
-    double coef;          /* gauss 1/(2h^2), laplace 1/h, vmf 1/h^2 */
-    double min_sq;        /* the squared-distance clamp (laplace) */
-    int self;
-    double diag;
-    const double *floor;  /* N per-query logit floors, or NULL */
-} plan;
 
 static inline __attribute__((always_inline)) double tile_max(const double *l, size_t len)
 {
@@ -181,11 +121,6 @@ direct_accumulate(const plan *p, size_t j0, size_t len, double *l, double mx,
     return s;
 }
 
-/* Per-thread scratch of the direct path: a tile of logits, a tile's weighted sums. */
-typedef struct {
-    double *l, *acc;
-} direct_scratch;
-
 /* The state st of query row i over the references [c0, c1) (one chunk), tile by tile. */
 static inline __attribute__((always_inline)) void
 direct_chunk_dk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s, double *st,
@@ -197,8 +132,9 @@ direct_chunk_dk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s
     for (size_t j0 = c0; j0 < c1; j0 += TILE) {
         size_t len = c1 - j0 < TILE ? c1 - j0 : TILE;
         double tmax = direct_logits(p, q, j0, len, l, D, kernel);
-        if (p->self && i >= j0 && i < j0 + len) {
-            l[i - j0] += p->diag;
+        size_t me = p->self_col ? p->self_col[i] : i + p->self_offset;
+        if (p->self && me >= j0 && me < j0 + len) {
+            l[me - j0] += p->diag;
             tmax = tile_max(l, len);
         }
         if (p->floor)
@@ -238,6 +174,13 @@ static void direct_chunk(const plan *p, size_t i, size_t c0, size_t c1, direct_s
     }
 }
 
+/* For prune.c (a plain function: the clones' resolvers stay private to this file). */
+void ksum_direct_range(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s,
+                       double *st)
+{
+    direct_chunk(p, i, c0, c1, s, st);
+}
+
 /* Logits of a block of bq centred query rows (norms qn) against references [j0, j0 + tr),
  * then each row's exponentials relative to its max: g holds q.r on entry (bq x tr) and
  * exp(l - tmax_b) on return (a row of zeros when all its logits are -inf), ts the sums. */
@@ -268,9 +211,9 @@ static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, siz
         if (p->bias)
             for (size_t j = 0; j < tr; j++)
                 l[j] += p->bias[j0 + j];
-        size_t i = i0 + b;
-        if (p->self && i >= j0 && i < j0 + tr)
-            l[i - j0] += p->diag;
+        size_t i = i0 + b, me = i + p->self_offset;
+        if (p->self && me >= j0 && me < j0 + tr)
+            l[me - j0] += p->diag;
         double mx = p->floor ? floor_tile(l, tr, p->floor[i]) : tile_max(l, tr), rs = 0;
         tmax[b] = mx;
         if (mx == -INFINITY) {
@@ -526,10 +469,16 @@ int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
         return -1;
     double h = spec->h;
     plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .bias = spec->bias,
-              .kernel = spec->kernel, .self = spec->self, .diag = spec->diag, .floor = spec->floor,
+              .kernel = spec->kernel, .self = spec->self,
+              .self_offset = spec->self_offset, .diag = spec->diag, .floor = spec->floor,
               .min_sq = spec->min_sqdist > 0 ? spec->min_sqdist : 0,
               .coef = spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
                     : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h)};
+    int pruned = ksum_pruned(Q, n, R, m, d, V, k, spec, p.coef, lse, out, err);
+    if (pruned != 0)
+        return pruned < 0 ? -1 : 0;
+    if (spec->engine && spec->engine->stats)  /* exact: every pair kept */
+        spec->engine->stats->pairs += (double)n * (double)m, spec->engine->stats->kept += (double)n * (double)m;
     int rc = plan_layout(&p, R, V, err);
     if (rc == 0 && n > 0 && run(&p, lse, out) < 0)
         rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");

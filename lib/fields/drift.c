@@ -203,28 +203,51 @@ static double *both_alloc(const drift_ctx *cx, both_buf *b, gfd_err *err)
     return p;
 }
 
-/* The share of the affinity mass that the floor adds: 1 - sum_it a_it / sum_it A_it, with
- * a the products without the floor, from two more passes with the floor off and values
- * w_t alone. sx, sy: the floored passes' specs; ln, lp, outn, outp as drift_both left them. */
+/* The floor's share of the affinity mass is measured on SHARE_BLOCKS evenly spaced blocks
+ * of SHARE_ROWS particles (all of them when there are no more): a diagnostic, at a small
+ * fraction of the cost of two more passes over every pair. */
+#define SHARE_BLOCKS 16
+#define SHARE_ROWS 32
+
+/* Over the particles [i0, i0 + len): the row sums of the products a_it without the floor
+ * and of A_it with it (sx, sy the floored passes' specs; b as drift_both left it). */
+static int floor_share_rows(const drift_ctx *cx, gfd_ksum_spec sx, gfd_ksum_spec sy,
+                            const both_buf *b, size_t i0, size_t len, double *plain,
+                            double *floored, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
+    double *p = gfd_alloc(len, 4 * sizeof *p, "drift floor share", err);
+    if (!p)
+        return -1;
+    double *ln0 = p, *on0 = p + len, *lp0 = p + 2 * len, *op0 = p + 3 * len;
+    const double *Xb = cx->X->x + i0 * d;
+    sx.floor = sy.floor = NULL;
+    sx.self_offset = i0;
+    int rc = gfd_ksum(Xb, len, cx->X->x, n, d, cx->wx, 1, &sx, ln0, on0, err) < 0 ||
+             gfd_ksum(Xb, len, cx->Y->x, m, d, cx->wy, 1, &sy, lp0, op0, err) < 0 ? -1 : 0;
+    for (size_t e = 0; rc == 0 && e < len; e++) {
+        size_t i = i0 + e;
+        *floored += exp(b->ln[i] - 0.5 * b->r[i]) * b->outn[i * k] + exp(b->lp[i] - 0.5 * b->r[i]) * b->outp[i * k];
+        *plain += exp(ln0[e] - 0.5 * b->r[i]) * on0[e] + exp(lp0[e] - 0.5 * b->r[i]) * op0[e];
+    }
+    free(p);
+    return rc;
+}
+
+/* The share of the affinity mass that the floor adds: 1 - sum_it a_it / sum_it A_it over
+ * the sampled particles, a the products without the floor. */
 static int floor_share(const drift_ctx *cx, gfd_ksum_spec sx, gfd_ksum_spec sy, const both_buf *b,
                        double *share, gfd_err *err)
 {
-    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
-    double *p = gfd_alloc(n, 4 * sizeof *p, "drift floor share", err);
-    if (!p)
-        return -1;
-    double *ln0 = p, *on0 = p + n, *lp0 = p + 2 * n, *op0 = p + 3 * n;
-    sx.floor = sy.floor = NULL;
-    int rc = gfd_ksum(cx->X->x, n, cx->X->x, n, d, cx->wx, 1, &sx, ln0, on0, err) < 0 ||
-             gfd_ksum(cx->X->x, n, cx->Y->x, m, d, cx->wy, 1, &sy, lp0, op0, err) < 0 ? -1 : 0;
+    const size_t n = cx->n, blocks = n <= SHARE_BLOCKS * SHARE_ROWS ? 1 : SHARE_BLOCKS;
     double floored = 0, plain = 0;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        floored += exp(b->ln[i] - 0.5 * b->r[i]) * b->outn[i * k] + exp(b->lp[i] - 0.5 * b->r[i]) * b->outp[i * k];
-        plain += exp(ln0[i] - 0.5 * b->r[i]) * on0[i] + exp(lp0[i] - 0.5 * b->r[i]) * op0[i];
+    for (size_t blk = 0; blk < blocks; blk++) {
+        size_t i0 = blocks == 1 ? 0 : blk * (n / blocks), len = blocks == 1 ? n : SHARE_ROWS;
+        if (floor_share_rows(cx, sx, sy, b, i0, len, &plain, &floored, err) < 0)
+            return -1;
     }
     *share = floored > 0 ? 1 - plain / floored : 0;
-    free(p);
-    return rc;
+    return 0;
 }
 
 /* MATH §3.4, normalize both: F_R (scaled coordinates, N x d) for temperature R; *share (when

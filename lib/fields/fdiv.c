@@ -40,8 +40,8 @@ static int renormalise_loo(const double *logw, size_t n, double *lq, gfd_err *er
 
 /* Q: N x d (N = X->n), lp, lq: N, mp, mq: N x d. */
 int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
-                     const gfd_geometry *g, double h, int exclude_self, double *lp, double *mp,
-                     double *lq, double *mq, gfd_err *err)
+                     const gfd_geometry *g, double h, int exclude_self, const gfd_engine *engine,
+                     double *lp, double *mp, double *lq, double *mq, gfd_err *err)
 {
     const size_t n = X->n, m = Y->n, d = X->d;
     double *lwx = gfd_alloc(n, sizeof *lwx, "particle weights", err);
@@ -49,11 +49,11 @@ int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
     int rc = lwy ? 0 : -1;
     if (rc == 0)
         rc = gfd_cloud_logweights(X, lwx, err) < 0 || gfd_cloud_logweights(Y, lwy, err) < 0 ? -1 : 0;
-    gfd_ksum_spec sp = {.kernel = g->kde_kernel, .h = h, .bias = lwy};
+    gfd_ksum_spec sp = {.kernel = g->kde_kernel, .h = h, .bias = lwy, .engine = engine};
     if (rc == 0)  /* MATH §2.2: log p_h and m_p over Y, log-weights as bias */
         rc = gfd_ksum(Q, n, Y->x, m, d, Y->x, d, &sp, lp, mp, err);
     sp = (gfd_ksum_spec){.kernel = g->kde_kernel, .h = h, .bias = lwx,
-                         .self = exclude_self, .diag = -INFINITY};
+                         .self = exclude_self, .diag = -INFINITY, .engine = engine};
     if (rc == 0)  /* MATH §2.3: log q_h and m_q over X, self pair included unless excluded */
         rc = gfd_ksum(Q, n, X->x, n, d, X->x, d, &sp, lq, mq, err);
     if (rc == 0 && exclude_self)
@@ -108,7 +108,7 @@ static int fdiv_compute(field_part *p, const field_call *c, double *V, gfd_err *
     double *lq = lp ? gfd_alloc(n, sizeof *lq, "log q_h", err) : NULL;
     double *mq = lq ? gfd_alloc(n, d * sizeof *mq, "mean shifts", err) : NULL;
     /* m_p goes straight into V */
-    int rc = mq ? field_kde_passes(X, c->Y, X->x, p->geom, h, st->exclude_self, lp, V, lq, mq, err) : -1;
+    int rc = mq ? field_kde_passes(X, c->Y, X->x, p->geom, h, st->exclude_self, c->a->engine, lp, V, lq, mq, err) : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* MATH §3.1: r = q_h / p_h clipped to [1/R, R]; the normalisers cancel */
         double logr = fmax(-st->log_clip, fmin(st->log_clip, lq[i] - lp[i])), g = 0;

@@ -68,10 +68,11 @@ extern const char *const field_fdiv_words[];
  * over the targets; lq and mq the same over the particles, the self pair (i, i) included
  * unless exclude_self (then dropped and the other weights renormalised, as gfd_kde).
  * k is the geometry's KDE kernel shifted to exp(-|z|^2/(2h^2)) on its points: (2 pi h^2)^(d/2)
- * is left out of lp and lq alike. Q: N x d, lp, lq: N, mp, mq: N x d. */
+ * is left out of lp and lq alike. engine: the run's (--rtol), or NULL.
+ * Q: N x d, lp, lq: N, mp, mq: N x d. */
 int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
-                     const gfd_geometry *g, double h, int exclude_self, double *lp, double *mp,
-                     double *lq, double *mq, gfd_err *err);
+                     const gfd_geometry *g, double h, int exclude_self, const gfd_engine *engine,
+                     double *lp, double *mp, double *lq, double *mq, gfd_err *err);
 
 /* Mini-batches (MATH §3.10, batch.c): V (N x d) = fn over groups of at most `batch`
  * particles of X, each with `target_batch` targets drawn from Y (0: batch; batch 0: the

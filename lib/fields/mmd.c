@@ -61,7 +61,7 @@ static int mmd_compute(field_part *p, const field_call *c, double *V, gfd_err *e
     double *lq = lp + n, *Z = st->noise > 0 ? mq + nd : X->x;
     if (st->noise > 0)
         inject_noise(X, st->noise, c->a, Z);
-    int rc = field_kde_passes(X, c->Y, Z, p->geom, c->a->h, st->exclude_self, lp, V, lq, mq, err);
+    int rc = field_kde_passes(X, c->Y, Z, p->geom, c->a->h, st->exclude_self, c->a->engine, lp, V, lq, mq, err);
     const double h2 = c->a->h * c->a->h;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* both sums are <= 1: scale by the larger, exp of a non-positive number each */

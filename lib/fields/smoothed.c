@@ -62,7 +62,7 @@ static int smoothed_compute(field_part *p, const field_call *c, double *V, gfd_e
     int rc = 0;
     for (int s = 0; s < st->mc && rc == 0; s++) {
         shifted_points(X, h, rng, Z);
-        rc = field_kde_passes(X, c->Y, Z, p->geom, h, st->exclude_self, lp, mp, lq, mq, err);
+        rc = field_kde_passes(X, c->Y, Z, p->geom, h, st->exclude_self, c->a->engine, lp, mp, lq, mq, err);
         for (size_t k = 0; rc == 0 && k < nd; k++)
             V[k] += mp[k] - mq[k];  /* MATH §2.2: s(z) h^2 = (m_p(z) - z) - (m_q(z) - z) */
     }

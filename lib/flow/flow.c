@@ -140,7 +140,7 @@ int gfd_flow(gfd_field *f, const gfd_flow_opts *opts, gfd_cloud *X, const gfd_cl
     for (int t = 0; t < o->steps && rc == 0; t++) {
         gfd_step_opts s;
         gfd_field_args a = {.h = bandwidth_at(h0, h1, t, o->steps), .seed = o->step.seed,
-                            .step = (uint64_t)t};
+                            .step = (uint64_t)t, .engine = o->engine};
         if (o->mix_schedule)
             weights_at(o, f, t);
         resolve_step(f, o, t, a.h, &s);

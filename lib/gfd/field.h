@@ -14,6 +14,7 @@
 #include "cloud.h"
 #include "defs.h"
 #include "geometry.h"
+#include "ksum.h"
 #include "options.h"
 #include "rng.h"
 
@@ -113,6 +114,7 @@ typedef struct {
     double h;          /* the bandwidth in force (MATH §2.5) */
     uint64_t seed;     /* -s: random draws use the streams of (seed, step) */
     uint64_t step;     /* the step of a flow */
+    const gfd_engine *engine;  /* --rtol for the KDE passes of the score fields and mmd, or NULL */
 } gfd_field_args;
 
 /* v = sum_t weight_t v_t at the particles X toward the targets Y (MATH §3, §3.8); on the

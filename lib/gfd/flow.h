@@ -21,6 +21,7 @@ typedef struct {
     gfd_bw_rule bw0, bw1;           /* h_t = h_0 (h_1/h_0)^(t/(T-1)) (geometric anneal) */
     int mix_schedule;               /* term weights go linearly from w0 to w1 over the run */
     double w0[GFD_MAX_TERMS], w1[GFD_MAX_TERMS];
+    const gfd_engine *engine;       /* every step's (--rtol), or NULL: exact */
 } gfd_flow_opts;
 
 typedef struct {

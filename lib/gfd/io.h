@@ -12,7 +12,9 @@
 GFD_BEGIN_DECLS
 GFD_VISIBLE_BEGIN
 
-typedef enum { GFD_FMT_NONE = 0, GFD_FMT_CSV, GFD_FMT_NPY } gfd_format;
+/* GFD_FMT_NPY_F4 writes '<f4' records (each value rounded to the nearest float32; a
+ * value beyond float32's range is an error); reading reports either dtype as GFD_FMT_NPY. */
+typedef enum { GFD_FMT_NONE = 0, GFD_FMT_CSV, GFD_FMT_NPY, GFD_FMT_NPY_F4 } gfd_format;
 
 typedef struct gfd_reader gfd_reader;
 typedef struct gfd_writer gfd_writer;
@@ -52,7 +54,7 @@ void gfd_output_abort(gfd_output *o);
 
 /* Point clouds through a gfd_output, in a format. */
 gfd_writer *gfd_writer_open(const char *path, gfd_format fmt, int gz, gfd_err *err);
-/* Writes one cloud: CSV rows with %.17g (in the C locale), or one .npy '<f8' record.
+/* Writes one cloud: CSV rows with %.17g (in the C locale), or one .npy '<f8' ('<f4') record.
  * Repeated calls write frames (.npy back to back; CSV blocks separated by two blank
  * lines so that gnuplot's `index` selects a frame). */
 int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err);

@@ -12,9 +12,10 @@ GFD_VISIBLE_BEGIN
 /* Q: N x d (d = Y->d), logp: N, score: N x d or NULL.
  * kernel GAUSS (MATH §2.1, score §2.2) or LAPLACE (§2.4, log-density only: its score
  * is not a mean shift). exclude_self: Q is Y row for row, each query leaves its own
- * row out and the others' weights are renormalised (leave-one-out, §2.3). */
+ * row out and the others' weights are renormalised (leave-one-out, §2.3). engine: NULL
+ * (exact) or the certified fast mode (gfd/ksum.h: each log p within rtol). */
 int gfd_kde(const gfd_cloud *Y, const double *Q, size_t n, gfd_kernel kernel, double h,
-            int exclude_self, double *logp, double *score, gfd_err *err);
+            int exclude_self, const gfd_engine *engine, double *logp, double *score, gfd_err *err);
 
 /* log of the kernel's normaliser: log (2 pi h^2)^(d/2) (gauss) or log Z of MATH §2.4. */
 double gfd_kde_log_norm(gfd_kernel kernel, double h, size_t d);

@@ -1,6 +1,6 @@
 /* The kernel-sum engine (ARCHITECTURE.md "The one idea"). For every query row q_i
  * and reference rows r_j with logits
- *     l_ij = logit_kernel(q_i, r_j) + bias_j   (+ diag when i == j and self is set)
+ *     l_ij = logit_kernel(q_i, r_j) + bias_j   (+ diag when j == i + self_offset, with self)
  *     l_ij = max(l_ij, floor_i)                (when a floor is given)
  * it computes, in one streaming pass over R,
  *     lse_i = log sum_j exp(l_ij)              (online max-shift: nothing underflows)
@@ -26,15 +26,35 @@ typedef enum {
     GFD_KERNEL_VMF,      /* l = q.r / h^2              (MATH §4, kappa = 1/h^2) */
 } gfd_kernel;
 
+/* What the certified fast mode did, summed over the calls that shared it: kernel pairs in
+ * all and computed exactly, and the largest ratio reached of a row's pruned mass bound to
+ * its kept mass (<= rtol). */
+typedef struct {
+    double pairs, kept, bound;
+} gfd_ksum_stats;
+
+/* How the engine computes, for one run (the programs' --rtol; NULL: exact).
+ * rtol > 0: the certified fast mode for d <= 3 (gauss and laplace kernels, no floor, no
+ * positive diag; anything else runs exact): pairs whose total kernel mass is provably
+ * below rtol times a row's kept mass are skipped, so every lse is within rtol of the
+ * exact one (absolutely: the density within rtol relatively), and every weighted mean
+ * within rtol times the largest |v_j - out_i| (lib/engine/prune.c proves it). */
+typedef struct {
+    double rtol;
+    gfd_ksum_stats *stats;  /* or NULL */
+} gfd_engine;
+
 typedef struct {
     gfd_kernel kernel;
     double h;            /* bandwidth (gauss), temperature (laplace), 1/sqrt(kappa) (vmf) */
     const double *bias;  /* M additive logit terms (log-weights, dual potentials), or NULL */
-    int self;            /* Q and R are the same rows: pair (i, i) gets `diag` added */
+    int self;            /* Q's rows are R's: pair (i, i + self_offset) gets `diag` added */
+    size_t self_offset;  /* with self: Q is R's rows [self_offset, self_offset + N) */
     double diag;         /* -INFINITY drops the self pair (leave-one-out) */
     const double *floor; /* N per-query lower bounds on the logits (drift's floor), or NULL */
     double min_sqdist;   /* laplace: |q - r|^2 below it is raised to it (0: none;
                             drift_loss.py's sqrt(max(d^2, 1e-8)) distance clamp) */
+    const gfd_engine *engine;  /* NULL: exact */
 } gfd_ksum_spec;
 
 /* Q: N x d, R: M x d, V: M x k (NULL when k == 0), lse: N, out: N x k (NULL when k == 0).

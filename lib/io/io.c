@@ -130,7 +130,7 @@ gfd_format gfd_format_from_name(const char *path, int *gz)
 gfd_writer *gfd_writer_open(const char *path, gfd_format fmt, int gz, gfd_err *err)
 {
     const char *name = path && strcmp(path, "-") ? path : "stdout";
-    if (fmt != GFD_FMT_CSV && fmt != GFD_FMT_NPY) {
+    if (fmt != GFD_FMT_CSV && fmt != GFD_FMT_NPY && fmt != GFD_FMT_NPY_F4) {
         gfd_fail(err, GFD_EUSAGE, "%s: no output format (csv or npy)", name);
         return NULL;
     }
@@ -158,8 +158,8 @@ static int csv_separate(gfd_writer *w, gfd_err *err)
 
 int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err)
 {
-    if (w->fmt == GFD_FMT_NPY)
-        return npy_write(w->out, c, err);
+    if (w->fmt == GFD_FMT_NPY || w->fmt == GFD_FMT_NPY_F4)
+        return npy_write(w->out, c, w->fmt == GFD_FMT_NPY_F4 ? 4 : 8, err);
     if (csv_separate(w, err) < 0 || csv_write(w->out, c, err) < 0)
         return -1;
     w->separate = 1;
@@ -168,7 +168,7 @@ int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err)
 
 int gfd_writer_comment(gfd_writer *w, const char *text, gfd_err *err)
 {
-    if (w->fmt == GFD_FMT_NPY)
+    if (w->fmt != GFD_FMT_CSV)
         return 0;
     return csv_separate(w, err) < 0 ? -1 : csv_comment(w->out, text, err);
 }

@@ -366,13 +366,13 @@ int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, gfd_err *err)
 
 /* ---- writing a record ---- */
 
-/* Preamble and header of an n x d '<f8' v1.0 record, padded with spaces so that the
- * data starts at a multiple of 64 bytes, ending in '\n'. Returns its length. */
-static size_t header_bytes(unsigned char *buf, size_t cap, size_t n, size_t d)
+/* Preamble and header of an n x d v1.0 record of `width`-byte floats, padded with spaces
+ * so that the data starts at a multiple of 64 bytes, ending in '\n'. Returns its length. */
+static size_t header_bytes(unsigned char *buf, size_t cap, size_t n, size_t d, int width)
 {
     char *dict = (char *)buf + 10;
-    int len = snprintf(dict, cap - 10, "{'descr': '<f8', 'fortran_order': False, 'shape': (%zu, %zu), }",
-                       n, d);
+    int len = snprintf(dict, cap - 10, "{'descr': '<f%d', 'fortran_order': False, 'shape': (%zu, %zu), }",
+                       width, n, d);
     size_t total = 10 + (size_t)len + 1;
     size_t pad = (NPY_ALIGN - total % NPY_ALIGN) % NPY_ALIGN;
     memset(dict + len, ' ', pad);
@@ -394,19 +394,37 @@ static void encode(unsigned char *b, double v)
         b[i] = (unsigned char)(u & 0xff);
 }
 
-/* c->x: n x d, written as one '<f8' record. */
-int npy_write(gfd_output *o, const gfd_cloud *c, gfd_err *err)
+/* v rounded to float32, little-endian; -1 when a finite v has no finite float32. */
+static int encode_f4(unsigned char *b, double v)
+{
+    float f = (float)v;
+    if (isinf(f) && !isinf(v))
+        return -1;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    for (int i = 0; i < 4; i++, u >>= 8)
+        b[i] = (unsigned char)(u & 0xff);
+    return 0;
+}
+
+/* c->x: n x d, written as one '<f8' or '<f4' record (width 8 or 4). */
+int npy_write(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err)
 {
     unsigned char buf[NPY_RAW];
-    size_t len = header_bytes(buf, sizeof buf, c->n, c->d);
+    size_t len = header_bytes(buf, sizeof buf, c->n, c->d, width);
     if (gfd_output_write(o, buf, len, err) < 0)
         return -1;
-    size_t total = c->n * c->d;
+    size_t total = c->n * c->d, per = NPY_RAW / (size_t)width;
     for (size_t at = 0; at < total;) {
-        size_t k = total - at < NPY_RAW / 8 ? total - at : NPY_RAW / 8;
-        for (size_t i = 0; i < k; i++)
-            encode(buf + 8 * i, c->x[at + i]);
-        if (gfd_output_write(o, buf, 8 * k, err) < 0)
+        size_t k = total - at < per ? total - at : per;
+        for (size_t i = 0; i < k; i++) {
+            if (width == 8)
+                encode(buf + 8 * i, c->x[at + i]);
+            else if (encode_f4(buf + 4 * i, c->x[at + i]) < 0)
+                return gfd_fail(err, GFD_EDATA, "row %zu: %g does not fit in float32 (-F npy:f4)",
+                                (at + i) / c->d + 1, c->x[at + i]);
+        }
+        if (gfd_output_write(o, buf, (size_t)width * k, err) < 0)
             return -1;
         at += k;
     }

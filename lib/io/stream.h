@@ -36,7 +36,7 @@ void in_close(gfd_in *in);
 int npy_is_magic(const unsigned char *p, size_t n);
 /* Returns 1 with *out filled, 0 when the input ends before a record, -1 on error. */
 int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, gfd_err *err);
-int npy_write(gfd_output *o, const gfd_cloud *c, gfd_err *err);
+int npy_write(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err);
 
 /* CSV (lib/io_csv.c). csv_read reads the whole rest of the input as one cloud. */
 int csv_read(gfd_in *in, gfd_cloud *out, gfd_err *err);

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# make bench, first part: the roofline. Writes bench/results.md and bench/roofline.png.
+# For every tool and size (N = M in 2000, 20000, 100000; d in 2, 16, 128, 1024) within the
+# time budget: gfd's kernel pairs per second at -j 1 and on all cores, its peak memory
+# (/usr/bin/time), and beside it, in the same run, numpy / PyTorch float32 and float64 /
+# scipy / POT where they compute the same thing (bench/refs.py, on a share of the rows and
+# scaled up: linearly for row-wise sums, quadratically for whole-cloud computations), with
+# the ratio; and the machine's limits: an exp + mean-shift probe (bench/probe.c, d = 2) and
+# OpenBLAS DGEMM (bench/dgemm.c), with gfd's fraction of them.
+# BENCH_BUDGET (seconds, default 40): a size runs when gfd's estimated -j 1 time is below it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+PATH="$here/bin:$PATH"
+PY=${GFD_PYTHON:-/usr/bin/python3}
+budget=${BENCH_BUDGET:-40}
+out=${BENCH_OUT:-$here/bench}
+cores=$(nproc)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The bench programs, with the engine's flags (the probe includes lib/engine/vexp.h).
+blas_pc="PKG_CONFIG_PATH=$(make -s -C "$here" -f Makefile print-blas-pcpath 2>/dev/null)"
+blas="$(env $blas_pc pkg-config --cflags --libs openblas) -Wl,-rpath,$(env $blas_pc pkg-config --variable=libdir openblas)"
+cflags="-O3 -std=c11 -D_GNU_SOURCE -fno-math-errno -fno-trapping-math -ffp-contract=fast -fopenmp -march=native -I$here/lib"
+cc $cflags "$here/bench/probe.c" -o "$tmp/probe"
+cc -O2 "$here/bench/dgemm.c" $blas -o "$tmp/dgemm"
+cc "$here/bench/corename.c" $blas -o "$tmp/corename"
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+core=$("$tmp/corename")
+torch=$("$PY" -c 'import torch; print(torch.__version__)')
+
+# Machine limits. DGEMM before (OpenBLAS's own choice, and its Prescott fallback, which
+# it takes on Xeons newer than itself) and after gfd's choice (what the programs run).
+probe=$("$tmp/probe" 8000 8000 2 2>/dev/null)
+read -r dg1 sg1 < <(env -u OPENBLAS_CORETYPE "$tmp/dgemm" 2000 1 2>/dev/null)
+read -r dgn sgn < <(env -u OPENBLAS_CORETYPE "$tmp/dgemm" 2000 "$cores" 2>/dev/null)
+read -r dgp _ < <(OPENBLAS_CORETYPE=Prescott "$tmp/dgemm" 2000 1 2>/dev/null)
+gfd_core=$(gfd-kde -v -b 1 -t <(echo 0,0) <(echo 0,0) -o "$tmp/x.csv" 2>&1 | sed -n 's/.*OpenBLAS kernel //p')
+
+# command OP Y X H: the gfd command line of an op; H = sqrt(d) / 2 for standard normal
+# data, so that a pair's logit is O(1) at every d.
+command() {
+    local op=$1 y=$2 x=$3 h=$4
+    case $op in
+    kde) echo "gfd-kde -b $h -t $y $x" ;;
+    kl | mmd | sinkhorn-proxy) echo "gfd-velocity -b $h -f $op -t $y $x" ;;
+    drift | sliced) echo "gfd-velocity -f $op -t $y $x" ;;
+    eval-mmd) echo "gfd-eval -m mmd --mmd-bw $h -r $y $x" ;;
+    eval-energy) echo "gfd-eval -m energy -r $y $x" ;;
+    eval-sinkhorn) echo "gfd-eval -m sinkhorn -r $y $x" ;;
+    esac
+}
+
+# Pairs of an op at N = M = n (the unit of every rate), and passes over them (for the
+# budget estimate): kde one pass; fields one over Y and one over X per particle; drift 5
+# passes per temperature; the metrics three blocks; sliced points x projections.
+pairs() {
+    case $1 in
+    kde | eval-sinkhorn) echo "$2 * $2" ;;
+    kl | mmd | drift | sinkhorn-proxy) echo "2 * $2 * $2" ;;
+    eval-mmd | eval-energy) echo "3 * $2 * $2" ;;
+    sliced) echo "2 * $2 * 64" ;;
+    esac
+}
+passes() {
+    case $1 in
+    drift) echo 8 ;; sinkhorn-proxy) echo 3 ;; eval-sinkhorn) echo 200 ;; *) echo 1 ;;
+    esac
+}
+# Whole-cloud ops scale quadratically in the rows a reference runs on; row-wise ones linearly.
+whole() { case $1 in kde | kl | mmd) return 1 ;; *) return 0 ;; esac; }
+
+# run J CMD...: "seconds peak-KiB" of one gfd run.
+run() {
+    local j=$1 o=$tmp/o.npy
+    shift
+    [ "$1" = gfd-eval ] && o=$tmp/o.txt
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" -j "$j" -o "$o" >/dev/null 2>"$tmp/err" ||
+        { cat "$tmp/err" >&2; return 1; }
+    cat "$tmp/time"
+}
+
+# ref OP LIB n H: a reference's seconds for the whole problem, scaled up from its share of rows.
+ref() {
+    local op=$1 lib=$2 n=$3 h=$4 rows r t used
+    rows=$(( n < 1000 ? n : 1000 ))
+    whole "$op" && rows=$(( n < 2000 ? n : 2000 ))
+    r=$("$PY" "$here/bench/refs.py" "$op" "$lib" "$tmp/x.npy" "$tmp/y.npy" "$h" "$rows" 1 2>/dev/null) || r=NA
+    [ "$r" = NA ] && { echo NA; return; }
+    read -r t used <<<"$r"
+    if whole "$op"; then awk -v t="$t" -v n="$n" -v u="$used" 'BEGIN { print t * (n / u) ^ 2 }'
+    else awk -v t="$t" -v n="$n" -v u="$used" 'BEGIN { print t * n / u }'; fi
+}
+
+echo "CPU: $cpu, $cores cores; OpenBLAS $core; gfd runs it as $gfd_core; torch $torch" >&2
+rows="$tmp/rows.tsv"
+: >"$rows"
+for op in kde kl mmd drift sinkhorn-proxy sliced eval-mmd eval-energy eval-sinkhorn; do
+    for n in 2000 20000 100000; do
+        for d in 2 16 128 1024; do
+            p=$(( $(pairs "$op" "$n") ))
+            est=$(awk -v p="$p" -v d="$d" -v k="$(passes "$op")" 'BEGIN { print p * k * (2.5e-9 + d * 1.7e-11) }')
+            awk -v e="$est" -v b="$budget" 'BEGIN { exit !(e < b) }' || continue
+            gfd-sample -n "$n" -s 1 gaussian -d "$d" -o "$tmp/y.npy"
+            gfd-sample -n "$n" -s 2 gaussian -d "$d" -o "$tmp/x.npy"
+            h=$(awk -v d="$d" 'BEGIN { print 0.5 * sqrt(d) }')
+            cmd=$(command "$op" "$tmp/y.npy" "$tmp/x.npy" "$h")
+            read -r t1 m1 < <(run 1 $cmd)
+            read -r tn mn < <(run "$cores" $cmd)
+            refs=""
+            for lib in numpy torch32 torch64 scipy pot; do
+                refs="$refs $(ref "$op" "$lib" "$n" "$h")"
+            done
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n' "$op" "$n" "$d" "$p" "$t1" "$tn" "$m1" "$mn" \
+                "$(tr ' ' '\t' <<<"$refs")" >>"$rows"
+            echo "  $op N=$n d=$d: gfd $t1 s (-j 1), $tn s (-j $cores);$refs" >&2
+        done
+    done
+done
+
+# results.md: the machine, its limits, then one table row per (op, N, d).
+{
+    echo "# gfd roofline ($(date -u +%F))"
+    echo
+    echo "Written by \`make bench\` (bench/roofline.sh); every figure of one run on one machine."
+    echo
+    echo "- CPU: $cpu, $cores cores; OpenBLAS kernel: $core by its own choice, $gfd_core in gfd's programs"
+    echo "- PyTorch $torch on the CPU; numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), POT $("$PY" -c 'import ot; print(ot.__version__)')"
+    echo "- exp + mean-shift probe (bench/probe.c, d = 2, one thread): $probe pairs/s"
+    echo "- DGEMM 2000^3, one thread: $dg1 GFLOP/s ($dgp with OpenBLAS's Prescott fallback); $cores threads: $dgn GFLOP/s"
+    echo "- SGEMM 2000^3: $sg1 GFLOP/s one thread, $sgn on $cores"
+    echo
+    echo "Rates are kernel pairs per second of gfd at -j 1 (N = M; kde N M pairs, fields N (N + M),"
+    echo "metrics N^2 + M^2 + N M, sinkhorn N M per iteration, sliced points x 64 projections)."
+    echo "\"x torch32\" etc.: the reference's time over gfd's, both on one thread (> 1: gfd faster);"
+    echo "references run on up to 1000 rows (row-wise sums) or 2000-row sub-clouds (whole-cloud"
+    echo "computations) and are scaled up. \"of roof\": gfd's -j 1 rate over the probe (d = 2) or"
+    echo "over DGEMM / (2 d flops per pair) (d >= 16). \"scaling\": -j 1 time over -j $cores time."
+    echo
+    echo "| op | N | d | gfd pairs/s (-j 1) | s (-j 1) | scaling | peak MiB | of roof | x numpy | x torch32 | x torch64 | x scipy | x POT |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    awk -F'\t' -v probe="$probe" -v dg="$dg1" '
+        function ratio(r, t) { return r == "NA" ? "-" : sprintf("%.1f", r / t) }
+        {
+            rate = $4 / $5
+            roof = $3 <= 2 ? probe : dg * 1e9 / (2 * $3)
+            printf "| %s | %d | %d | %.3g | %.2f | %.2fx | %.0f | %.0f%% | %s | %s | %s | %s | %s |\n",
+                $1, $2, $3, rate, $5, $5 / $6, ($7 > $8 ? $7 : $8) / 1024, 100 * rate / roof,
+                ratio($9, $5), ratio($10, $5), ratio($11, $5), ratio($12, $5), ratio($13, $5)
+        }' "$rows"
+} >"$out/results.md"
+
+# roofline.png: gfd-kde and the kl field against d (N = 2000 and 20000), the references at
+# N = 2000 in the same units, and the two roofs.
+awk -F'\t' '$1 == "kde" || $1 == "kl" { print $1, $2, $3, $4 / $5, ($10 == "NA" ? "NaN" : $4 / $10), ($11 == "NA" ? "NaN" : $4 / $11) }' \
+    "$rows" >"$tmp/plot.dat"
+gnuplot <<EOF
+set terminal pngcairo size 900,600
+set output "$out/roofline.png"
+set logscale xy
+set xlabel "dimension d"
+set ylabel "kernel pairs per second, one thread"
+set title "gfd on $cpu (OpenBLAS $gfd_core)"
+set key outside right
+set xrange [1.5:1400]
+roof(d) = d <= 2 ? $probe : $dg1 * 1e9 / (2 * d)
+plot roof(x) w l dt 2 lc rgb "black" t "roof: probe / DGEMM", \
+     "$tmp/plot.dat" u (strcol(1) eq "kde" && \$2 == 2000 ? \$3 : NaN):4 w lp pt 7 t "gfd-kde N=2000", \
+     "" u (strcol(1) eq "kde" && \$2 == 20000 ? \$3 : NaN):4 w lp pt 7 t "gfd-kde N=20000", \
+     "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):4 w lp pt 5 t "gfd kl N=2000", \
+     "" u (strcol(1) eq "kl" && \$2 == 20000 ? \$3 : NaN):4 w lp pt 5 t "gfd kl N=20000", \
+     "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):5 w lp pt 4 t "torch f32 kl", \
+     "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):6 w lp pt 6 t "torch f64 kl"
+EOF
+cat "$out/results.md"
