@@ -59,8 +59,12 @@ int cli_exit_status(enum gfd_code code)
     return code == GFD_OK ? 0 : code == GFD_EUSAGE ? 2 : 1;
 }
 
+static cli_progress *progress_shown;  /* the progress line on the terminal, or NULL */
+
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
 {
+    if (progress_shown)
+        cli_progress_end(progress_shown);
     fprintf(stderr, "%s: %s\n", c->prog, err->msg);
     exit(cli_exit_status(err->code));
 }
@@ -230,6 +234,31 @@ const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const cha
     return path || dataset ? modes : NULL;
 }
 
+void cli_progress_init(cli_progress *p, const cli_common *c, const char *task)
+{
+    *p = (cli_progress){.c = c, .task = task, .on = !c->quiet && isatty(STDERR_FILENO)};
+}
+
+void cli_progress_iter(void *ctx, const char *what, int iter, double error)
+{
+    cli_progress *p = ctx;
+    if (!p->on || (p->shown && cli_seconds_since(&p->last) < 0.25))
+        return;  /* the first iteration at once, then 4 lines a second */
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    fprintf(stderr, "\r%s: %s %s: iteration %d, marginal error %.2g\033[K", p->c->prog, p->task,
+            what, iter, error);
+    p->shown = 1;
+    progress_shown = p;
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = 0;
+    progress_shown = NULL;
+}
+
 double cli_seconds_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -240,6 +269,13 @@ double cli_seconds_since(const struct timespec *t0)
 double cli_rtol(const cli_common *c, const char *arg)
 {
     return cli_double(c, "--rtol", arg, 0, 0.5);
+}
+
+int cli_precision_f32(const cli_common *c, const char *arg)
+{
+    if (strcmp(arg, "f64") && strcmp(arg, "f32"))
+        cli_usage_error(c, "--precision: '%s' is not f64 or f32", arg);
+    return !strcmp(arg, "f32");
 }
 
 void cli_rtol_report(const cli_common *c, const gfd_engine *e)

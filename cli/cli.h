@@ -62,16 +62,34 @@ void cli_info(const cli_common *c, const char *fmt, ...)  /* stderr, only with -
 /* A library report: lines "warning: ..." through cli_warn, the others through cli_info. */
 void cli_report(const cli_common *c, const char *text);
 
-/* --rtol TOL (gfd-kde and the field programs): the certified fast mode of the engine. */
+/* --rtol TOL and --precision f64|f32 (gfd-kde and the field programs): the engine's modes. */
 #define CLI_OPT_RTOL 0x1001
-#define CLI_RTOL_LONG {"rtol", required_argument, 0, CLI_OPT_RTOL}
+#define CLI_OPT_PRECISION 0x1002
+#define CLI_RTOL_LONG {"rtol", required_argument, 0, CLI_OPT_RTOL}, \
+    {"precision", required_argument, 0, CLI_OPT_PRECISION}
 #define CLI_RTOL_HELP \
     "      --rtol TOL        certified fast mode for d <= 3: skip kernel pairs whose mass is\n" \
-    "                        provably below TOL of a row's (each log p within TOL; 0: exact)\n"
+    "                        provably below TOL of a row's (each log p within TOL; 0: exact)\n" \
+    "      --precision P     f64 (default) or f32: float32 tiles for d >= 4 (man page)\n"
 /* The value of --rtol: from 0 to 0.5. */
 double cli_rtol(const cli_common *c, const char *arg);
+/* --precision: 1 for f32, 0 for f64. */
+int cli_precision_f32(const cli_common *c, const char *arg);
 /* With -v: the share of kernel pairs the fast mode computed, and the bound it reached. */
 void cli_rtol_report(const cli_common *c, const gfd_engine *e);
+
+/* Progress of a long computation on standard error, only when it is a terminal and not -q:
+ * one line rewritten in place at most 4 times a second, erased by cli_progress_end. */
+typedef struct {
+    const cli_common *c;
+    const char *task;   /* "sinkhorn" */
+    int on, shown;
+    struct timespec last;
+} cli_progress;
+void cli_progress_init(cli_progress *p, const cli_common *c, const char *task);
+/* The callback of gfd_metric_setup.progress (ctx: a cli_progress). */
+void cli_progress_iter(void *ctx, const char *what, int iter, double error);
+void cli_progress_end(cli_progress *p);
 
 /* Number parsing for option values: exits 2 naming the option on bad text/range. */
 double cli_double(const cli_common *c, const char *opt, const char *arg, double lo, double hi);

@@ -34,6 +34,8 @@ void cli_field_help(void)
           "      --rtol TOL          certified fast mode for d <= 3 (the KDE passes of the score\n"
           "                          fields and mmd): skip kernel pairs whose mass is provably\n"
           "                          below TOL of a row's (each log-density within TOL; 0: exact)\n"
+          "      --precision P       f64 (default) or f32: float32 tiles for d >= 4 in the same\n"
+          "                          passes (man page)\n"
           "\nFields (sphere: also with --sphere):\n", stdout);
     cli_help_list(stdout, CLI_FIELDS);
     fputs("\nField options (each names the fields that take it):\n", stdout);
@@ -64,6 +66,7 @@ int cli_field_option(const cli_common *c, const cli_optset *s, cli_field *f, int
     case CLI_OPT_SPHERE: f->sphere = 1, f->geom = gfd_geometry_sphere(); return 1;
     case CLI_OPT_PROJECT: f->project = 1; return 1;
     case CLI_OPT_RTOL: f->engine.rtol = cli_rtol(c, arg); return 1;
+    case CLI_OPT_PRECISION: f->engine.f32 = cli_precision_f32(c, arg); return 1;
     case CLI_OPT_LIST_FIELDS: cli_list(c, CLI_FIELDS);
     default: return 0;
     }

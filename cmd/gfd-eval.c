@@ -193,7 +193,11 @@ int main(int argc, char **argv)
         names[k] = strcmp(names[k], "-") ? names[k] : "stdin";
     }
     o.setup.same_size = same_size(S, ns, R.n);
+    cli_progress progress;
+    cli_progress_init(&progress, &o.c, "sinkhorn");
+    o.setup.progress = cli_progress_iter, o.setup.progress_ctx = &progress;
     gfd_metrics *m = gfd_metrics_new(o.metrics, &o.setup, &R, &err);
+    cli_progress_end(&progress);
     if (!m)
         cli_die(&o.c, &err);
     char report[1024];
@@ -202,6 +206,7 @@ int main(int argc, char **argv)
     cli_report(&o.c, report);
     size_t nc = gfd_metrics_columns(m, cols);
     double *values = evaluate(&o, m, S, names, ns, nc);
+    cli_progress_end(&progress);
     char *table = gfd_metric_table_format(o.table, cols, nc, names, ns, values, &err);
     if (!table)
         cli_die(&o.c, &err);

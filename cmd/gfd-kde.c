@@ -6,7 +6,7 @@
 
 #include "../cli/cli.h"
 
-#define USAGE "gfd-kde -t Y [-b BW] [--kernel gauss|laplace] [--score] [--exclude-self] [--rtol TOL] [Q]"
+#define USAGE "gfd-kde -t Y [-b BW] [--kernel gauss|laplace] [--score] [--exclude-self] [--rtol TOL] [--precision P] [Q]"
 
 static const char HELP[] =
     "Usage: " USAGE "\n"
@@ -75,6 +75,7 @@ static opts parse(int argc, char **argv)
         case OPT_EXCLUDE_SELF: o.exclude_self = 1; break;
         case OPT_PRINT_BW: o.print_bw = 1; break;
         case CLI_OPT_RTOL: o.engine.rtol = cli_rtol(&o.c, optarg); break;
+        case CLI_OPT_PRECISION: o.engine.f32 = cli_precision_f32(&o.c, optarg); break;
         }
     }
     if (!o.targets)

@@ -164,3 +164,18 @@ PY
     expect_fail 1 "the scott bandwidth needs at least 2 target points, not 1" gfd-eval -r r1.csv -m nll s1.csv
     gfd-eval -r r1.csv -m sinkhorn --eps 1 s1.csv > /dev/null
 }
+
+@test "eval: sinkhorn shows its iterations on a terminal only, and erases the line" {
+    gfd-sample -n 600 -s 1 8gaussians -o ref.npy
+    gfd-sample -n 600 -s 2 gaussian -d 2 -o s.npy
+    # a terminal (script(1) runs the program on a pseudo-terminal, its bytes into ts.txt)
+    script -qec "gfd-eval -r ref.npy -m sinkhorn --eps 0.01 s.npy" ts.txt > out.txt
+    grep -q "sinkhorn OT(a, b): iteration [0-9]*, marginal error" ts.txt || { cat ts.txt; return 1; }
+    grep -q $'\r\033\[K' ts.txt
+    grep -q "^s.npy " ts.txt
+    # not a terminal, or -q: nothing but the table
+    run --separate-stderr gfd-eval -r ref.npy -m sinkhorn --eps 0.01 s.npy
+    [ "$status" -eq 0 ] && [ -z "$stderr" ] || { echo "stderr: $stderr"; return 1; }
+    script -qec "gfd-eval -q -r ref.npy -m sinkhorn --eps 0.01 s.npy" ts2.txt > out2.txt
+    ! grep -q "iteration" ts2.txt
+}

@@ -146,3 +146,20 @@ print('error', e, 'bound', bound); sys.exit(0 if (e <= bound).all() else 1)"
     expect_fail 2 "--rtol: 2 is out of range" gfd-kde -t y.npy --rtol 2 q.npy
     expect_fail 2 "--rtol: 'x' is not a number" gfd-velocity -f kl -t y.npy --rtol x q.npy
 }
+
+@test "--precision f32: gfd-kde and the kl field within 1e-5 of float64 at d = 64, written as f4" {
+    gfd-sample -n 1500 -s 3 gaussian -d 64 -o y64.npy
+    gfd-sample -n 500 -s 4 gaussian -d 64 -o q64.npy
+    gfd-kde -t y64.npy -b 4 q64.npy -o lp64.npy
+    gfd-kde -t y64.npy -b 4 --precision f32 -F npy:f4 q64.npy -o lp32.npy
+    gfd-velocity -f kl -b 4 -t y64.npy q64.npy -o v64.npy
+    gfd-velocity -f kl -b 4 --precision f32 -t y64.npy q64.npy -o v32.npy
+    "$GFD_PYTHON" -c "
+import numpy as np, sys
+a, b = np.load('lp64.npy'), np.load('lp32.npy')
+va, vb = np.load('v64.npy')[:, 64:], np.load('v32.npy')[:, 64:]
+e = np.abs(a - b).max() / np.abs(a).max(); ev = np.abs(va - vb).max() / np.abs(va).max()
+print(b.dtype, 'log p', e, 'field', ev)
+sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 else 1)"
+    expect_fail 2 "--precision: 'f16' is not f64 or f32" gfd-kde -t y64.npy --precision f16 q64.npy
+}

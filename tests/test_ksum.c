@@ -110,6 +110,16 @@ static void test_exp_accuracy(void)
     CHECK(gfd_exp_nonpos(-INFINITY) == 0, "exp(-inf) = %g", gfd_exp_nonpos(-INFINITY));
     CHECK(gfd_exp_nonpos(-800) == 0, "exp(-800) = %g", gfd_exp_nonpos(-800));
     CHECK(gfd_exp_nonpos(0) == 1, "exp(0) = %.17g", gfd_exp_nonpos(0));
+    /* the float32 exp against libm over [-87, 0]: within 2 float ulp (2^-22) */
+    double worst_f = 0;
+    for (int i = 0; i <= 2000000; i++) {
+        float x = (float)(-87.0 * i / 2000000.0);
+        worst_f = fmax(worst_f, fabs(gfd_expf_nonpos(x) - exp((double)x)) / exp((double)x));
+    }
+    CHECK(worst_f < 2.4e-7, "float32: worst relative error %.3g", worst_f);
+    CHECK(gfd_expf_nonpos(-INFINITY) == 0 && gfd_expf_nonpos(-100) == 0 && gfd_expf_nonpos(0) == 1,
+          "float32 exp at -inf, -100, 0: %g %g %g", gfd_expf_nonpos(-INFINITY),
+          gfd_expf_nonpos(-100), gfd_expf_nonpos(0));
 }
 
 static void test_gauss_direct(void)
@@ -124,6 +134,25 @@ static void test_gauss_gemm(void)
     gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 4.0};
     compare(130, 700, 40, 40, sp, 1e-11);    /* |q|^2+|r|^2-2q.r: cancellation costs digits */
     compare(65, 300, 64, 3, sp, 1e-11);
+}
+
+/* --precision f32: the gemm path in float32 (tiles, SGEMM, float exp), the row states in
+ * double, for every kernel, biases, self pairs and floors, against the long-double
+ * reference: within 2e-5 (relative on lse, on out relative to V's scale). */
+static void test_f32(void)
+{
+    double one = 1;
+    gfd_engine f32 = {.f32 = 1};
+    gfd_ksum_spec g = {.kernel = GFD_KERNEL_GAUSS, .h = 4.0, .engine = &f32};
+    compare(130, 700, 40, 40, g, 2e-5);
+    compare(65, 1300, 5, 3, g, 2e-5);
+    gfd_ksum_spec all = {.kernel = GFD_KERNEL_GAUSS, .h = 3.0, .bias = &one, .floor = &one,
+                         .self = 1, .diag = -2, .engine = &f32};
+    compare(70, 70, 16, 2, all, 2e-5);
+    gfd_ksum_spec lap = {.kernel = GFD_KERNEL_LAPLACE, .h = 2.0, .min_sqdist = 1e-8, .engine = &f32};
+    compare(70, 300, 33, 5, lap, 2e-5);
+    gfd_ksum_spec vmf = {.kernel = GFD_KERNEL_VMF, .h = 3.0, .engine = &f32};
+    compare(20, 300, 40, 4, vmf, 2e-5);
 }
 
 static void test_laplace_and_vmf(void)
@@ -277,6 +306,7 @@ int main(void)
     RUN(test_exp_accuracy);
     RUN(test_gauss_direct);
     RUN(test_gauss_gemm);
+    RUN(test_f32);
     RUN(test_laplace_and_vmf);
     RUN(test_bias_and_self);
     RUN(test_exclude_self);

@@ -230,10 +230,87 @@ static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, siz
     }
 }
 
-/* Per-thread scratch of the gemm path. */
+/* gemm_exps in float32 (the f32 path): logits and exponentials in float, the row sums
+ * accumulated in double. */
+GFD_CLONES
+static void gemm_exps_f32(const plan *p, size_t i0, size_t bq, const double *qn, size_t j0,
+                          size_t tr, float *g, double *tmax, double *ts)
+{
+    for (size_t b = 0; b < bq; b++) {
+        float *l = g + b * tr, q = (float)qn[b], coef = (float)p->coef, msq = (float)p->min_sq;
+        const double *rn = p->rnorm + j0;
+        for (size_t j = 0; j < tr; j++) {
+            float d2 = q + (float)rn[j] - 2 * l[j];
+            l[j] = p->kernel == GFD_KERNEL_VMF ? l[j] * coef
+                 : p->kernel == GFD_KERNEL_GAUSS ? -(d2 > 0 ? d2 : 0) * coef
+                 : -sqrtf(d2 > msq ? d2 : msq) * coef;
+        }
+        if (p->bias)
+            for (size_t j = 0; j < tr; j++)
+                l[j] += (float)p->bias[j0 + j];
+        size_t i = i0 + b, me = i + p->self_offset;
+        if (p->self && me >= j0 && me < j0 + tr)
+            l[me - j0] += (float)p->diag;
+        float mx = -INFINITY;
+        for (size_t j = 0; j < tr; j++) {
+            if (p->floor)
+                l[j] = l[j] > (float)p->floor[i] ? l[j] : (float)p->floor[i];
+            mx = l[j] > mx ? l[j] : mx;
+        }
+        tmax[b] = mx;
+        if (mx == -INFINITY) {
+            memset(l, 0, tr * sizeof *l);
+            ts[b] = 0;
+            continue;
+        }
+        double rs = 0;
+        #pragma omp simd reduction(+:rs)
+        for (size_t j = 0; j < tr; j++) {
+            l[j] = gfd_expf_nonpos(l[j] - mx);
+            rs += l[j];
+        }
+        ts[b] = rs;
+    }
+}
+
+/* Per-thread scratch of the gemm path (f32: the float buffers). */
 typedef struct {
     double *qc, *qn, *g, *tmax, *ts, *tacc;
+    float *qf, *gf, *taccf;
 } gemm_scratch;
+
+/* gemm_chunk in float32: the products by SGEMM, each tile's sums added into the row's state
+ * in double. */
+static void gemm_chunk_f32(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1,
+                           gemm_scratch *s, double *st)
+{
+    const size_t d = p->d, k = p->k;
+    for (size_t b = 0; b < bq; b++) {
+        double nrm = 0;
+        for (size_t c = 0; c < d; c++) {
+            float v = (float)(p->Q[(i0 + b) * d + c] - p->center[c]);
+            s->qf[b * d + c] = v;
+            nrm += (double)v * v;
+        }
+        s->qn[b] = nrm;
+        state_empty(st + b * (2 + k), k);
+    }
+    for (size_t j0 = c0; j0 < c1; j0 += GEMM_TR) {
+        size_t tr = c1 - j0 < GEMM_TR ? c1 - j0 : GEMM_TR;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)bq, (int)tr, (int)d, 1.0f,
+                    s->qf, (int)d, p->Rf + j0 * d, (int)d, 0.0f, s->gf, (int)tr);
+        gemm_exps_f32(p, i0, bq, s->qn, j0, tr, s->gf, s->tmax, s->ts);
+        if (k)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr, 1.0f,
+                        s->gf, (int)tr, p->Vf + j0 * k, (int)k, 0.0f, s->taccf, (int)k);
+        for (size_t e = 0; e < bq * k; e++)
+            s->tacc[e] = s->taccf[e];
+        for (size_t b = 0; b < bq; b++) {
+            double *row = st + b * (2 + k);
+            merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
+        }
+    }
+}
 
 /* The states st (bq x (2 + k)) of query rows [i0, i0 + bq) over the references [c0, c1). */
 static void gemm_chunk(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1,
@@ -287,6 +364,12 @@ static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
         return 0;
     }
     p->Vt = V;
+    if (p->f32 && !(p->Rf = gfd_alloc(m, d * sizeof(float), "float32 references", err)))
+        return -1;
+    if (p->f32 && !(p->Vf = gfd_alloc(m, (k ? k : 1) * sizeof(float), "float32 values", err)))
+        return -1;
+    for (size_t e = 0; p->f32 && e < m * k; e++)
+        p->Vf[e] = (float)V[e];
     p->center = gfd_alloc(d, sizeof(double), "kernel sum centre", err);
     p->rnorm = gfd_alloc(m, sizeof(double), "kernel sum norms", err);
     if (!p->center || !p->rnorm)
@@ -300,6 +383,8 @@ static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
         double nrm = 0;
         for (size_t c = 0; c < d; c++) {
             double v = R[j * d + c] - p->center[c];
+            if (p->f32)  /* the norms of the rows as float32 holds them */
+                v = p->Rf[j * d + c] = (float)v;
             p->Rt[j * d + c] = v;
             nrm += v * v;
         }
@@ -314,6 +399,8 @@ static void plan_free(plan *p)
     free(p->vt_copy);
     free(p->center);
     free(p->rnorm);
+    free(p->Rf);
+    free(p->Vf);
 }
 
 /* The work: tasks of query rows (a block of them: ROW_BLOCK direct, GEMM_BQ gemm) and,
@@ -344,7 +431,12 @@ static int scratch_alloc(const work *w, scratch *s)
     }
     s->gs = (gemm_scratch){malloc(bq * p->d * sizeof(double)), malloc(bq * sizeof(double)),
                            malloc(bq * GEMM_TR * sizeof(double)), malloc(bq * sizeof(double)),
-                           malloc(bq * sizeof(double)), malloc(bq * (k ? k : 1) * sizeof(double))};
+                           malloc(bq * sizeof(double)), malloc(bq * (k ? k : 1) * sizeof(double)),
+                           NULL, NULL, NULL};
+    if (p->f32 && !((s->gs.qf = malloc(bq * p->d * sizeof(float))) &&
+                    (s->gs.gf = malloc(bq * GEMM_TR * sizeof(float))) &&
+                    (s->gs.taccf = malloc(bq * (k ? k : 1) * sizeof(float)))))
+        return -1;
     return s->st && s->gs.qc && s->gs.qn && s->gs.g && s->gs.tmax && s->gs.ts && s->gs.tacc ? 0 : -1;
 }
 
@@ -352,6 +444,7 @@ static void scratch_free(scratch *s)
 {
     free(s->st), free(s->ds.l), free(s->ds.acc);
     free(s->gs.qc), free(s->gs.qn), free(s->gs.g), free(s->gs.tmax), free(s->gs.ts), free(s->gs.tacc);
+    free(s->gs.qf), free(s->gs.gf), free(s->gs.taccf);
 }
 
 /* The states (bq x (2 + k)) of block b's rows over chunk c. */
@@ -361,7 +454,7 @@ static void block_chunk(const work *w, size_t b, size_t c, scratch *s, double *s
     size_t i0 = b * w->block, bq = p->n - i0 < w->block ? p->n - i0 : w->block;
     size_t c0 = c * CHUNK, c1 = p->m - c0 < CHUNK ? p->m : c0 + CHUNK;
     if (use_gemm(p->d)) {
-        gemm_chunk(p, i0, bq, c0, c1, &s->gs, st);
+        (p->f32 ? gemm_chunk_f32 : gemm_chunk)(p, i0, bq, c0, c1, &s->gs, st);
         return;
     }
     for (size_t r = 0; r < bq; r++)
@@ -471,6 +564,7 @@ int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
     plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .bias = spec->bias,
               .kernel = spec->kernel, .self = spec->self,
               .self_offset = spec->self_offset, .diag = spec->diag, .floor = spec->floor,
+              .f32 = spec->engine && spec->engine->f32 && use_gemm(d),
               .min_sq = spec->min_sqdist > 0 ? spec->min_sqdist : 0,
               .coef = spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
                     : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h)};

@@ -70,6 +70,8 @@ typedef struct {
     const size_t *self_col; /* or, when not NULL, reference self_col[i] (pruned path) */
     double diag;
     const double *floor;  /* N per-query logit floors, or NULL */
+    int f32;              /* gemm path in float32 (gfd_engine.f32): Rf, Vf replace Rt, Vt */
+    float *Rf, *Vf;       /* M x d centred rows, M x k values */
 } plan;
 
 /* Per-thread scratch of the direct path: a tile of logits, a tile's weighted sums. */

@@ -40,4 +40,30 @@ static inline double gfd_exp_nonpos(double x)
     return x < -708.0 ? 0.0 : p * scale;
 }
 
+/* The same in float32 for the engine's f32 path: |r| <= ln2/2, a degree-7 Taylor polynomial
+ * (truncation < 3e-9 relative, far below float's 6e-8); below -87 the result is 0. */
+static inline float gfd_expf_nonpos(float x)
+{
+    const float log2e = 1.44269504f, ln2_hi = 0.693145752f, ln2_lo = 1.42860677e-06f,
+                shifter = 0x1.8p23f;
+    float xc = x < -87.0f ? -87.0f : x;
+    float kf = xc * log2e + shifter;
+    uint32_t kbits;
+    memcpy(&kbits, &kf, sizeof kbits);
+    kf -= shifter;
+    float r = xc - kf * ln2_hi - kf * ln2_lo;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    uint32_t sbits = (kbits + 127u) << 23;  /* k in [-126, 0]: 2^k exactly */
+    float scale;
+    memcpy(&scale, &sbits, sizeof scale);
+    return x < -87.0f ? 0.0f : p * scale;
+}
+
 #endif

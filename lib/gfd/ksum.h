@@ -38,9 +38,13 @@ typedef struct {
  * positive diag; anything else runs exact): pairs whose total kernel mass is provably
  * below rtol times a row's kept mass are skipped, so every lse is within rtol of the
  * exact one (absolutely: the density within rtol relatively), and every weighted mean
- * within rtol times the largest |v_j - out_i| (lib/engine/prune.c proves it). */
+ * within rtol times the largest |v_j - out_i| (lib/engine/prune.c proves it).
+ * f32 (d >= 4, the OpenBLAS path): the tiles in float32 (SGEMM for the products, float
+ * logits and exponentials, each row's max-shift as in float64), every tile's sums added
+ * into the row's state in float64. Errors against float64: gfd-kde(1), PRECISION. */
 typedef struct {
     double rtol;
+    int f32;                /* float32 tiles (--precision f32), see below */
     gfd_ksum_stats *stats;  /* or NULL */
 } gfd_engine;
 

@@ -60,6 +60,10 @@ typedef struct {
     const gfd_cloud *modes;        /* K x (d + 1) rows [c_1 .. c_d, sigma] (modes.h), or NULL */
     size_t same_size;              /* for the default list: N of every sample set when they
                                       all have the reference's size, else 0 */
+    /* Called by the iterative metrics (sinkhorn) after each iteration with what they
+     * solve ("OT(a, b)"), the iteration and its error; NULL: nothing. */
+    void (*progress)(void *ctx, const char *what, int iter, double error);
+    void *progress_ctx;
 } gfd_metric_setup;
 
 typedef struct gfd_metrics gfd_metrics;

@@ -32,13 +32,18 @@ const gfd_option sinkhorn_metric_options[] = {
 typedef struct {
     double eps, h;   /* eps of C; h: the -b bandwidth when eps was not given, else 0 */
     double ot_bb;    /* OT_eps(b, b) of the reference */
+    void (*progress)(void *ctx, const char *what, int iter, double error);
+    void *progress_ctx;
 } sinkhorn_state;
 
-/* OT_eps(A, B) for the cost |x - y|^2 (A == B: the symmetric solve). */
-static int ot_value(const gfd_cloud *A, const gfd_cloud *B, double eps, double *ot, gfd_err *err)
+/* OT_eps(A, B) for the cost |x - y|^2 (A == B: the symmetric solve), reporting progress as
+ * the setup asks under the name `what`. */
+static int ot_value(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
+                    const char *what, double *ot, gfd_err *err)
 {
     gfd_sinkhorn_opts o = {.eps = eps / 2, .max_iters = MAX_ITERS, .tol = TOL, .anneal = 1,
-                           .overrelax = OVERRELAX, .symmetric = A == B};
+                           .overrelax = OVERRELAX, .symmetric = A == B,
+                           .progress = st->progress, .progress_ctx = st->progress_ctx, .what = what};
     gfd_sinkhorn_result r;
     if (gfd_sinkhorn(A, B, &o, NULL, &r, err) < 0)
         return -1;
@@ -55,19 +60,22 @@ static int sinkhorn_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err
     if (!(p->state = st))
         return -1;
     st->eps = gfd_option_real(s->settings, &sinkhorn_metric_options[O_EPS]);
+    st->progress = s->progress, st->progress_ctx = s->progress_ctx;
     if (st->eps == 0) {  /* exp(-|x-y|^2/eps) is the KDE kernel K_h (MATH §2.1) */
         if (gfd_geometry_bandwidth(p->geom, &s->bw, p->R, s->seed, &st->h, err) < 0)
             return -1;
         st->eps = 2 * st->h * st->h;
     }
-    return ot_value(p->R, p->R, st->eps, &st->ot_bb, err) < 0 ? gfd_err_prefix(err, "sinkhorn") : 0;
+    return ot_value(p->R, p->R, st->eps, st, "OT(b, b)", &st->ot_bb, err) < 0
+         ? gfd_err_prefix(err, "sinkhorn") : 0;
 }
 
 static int sinkhorn_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
 {
     const sinkhorn_state *st = p->state;
     double xy = 0, xx = 0;
-    if (ot_value(S, p->R, st->eps, &xy, err) < 0 || ot_value(S, S, st->eps, &xx, err) < 0)
+    if (ot_value(S, p->R, st->eps, st, "OT(a, b)", &xy, err) < 0 ||
+        ot_value(S, S, st->eps, st, "OT(a, a)", &xx, err) < 0)
         return -1;
     values[0] = xy - 0.5 * (xx + st->ot_bb);  /* MATH §5: S_eps = OT(a,b) - (OT(a,a) + OT(b,b))/2 */
     return 0;

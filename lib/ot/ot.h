@@ -20,6 +20,10 @@ typedef struct {
     double overrelax;  /* omega in [1, 2) of the updates at eps (Thibault et al. 2017) */
     int symmetric;     /* B is A: one potential, averaged updates (OT(a, a), faster) */
     int rows_first;    /* A's update first, from B's zero potential (one more half step) */
+    /* After each iteration at eps (or NULL): the iteration and the marginal error. */
+    void (*progress)(void *ctx, const char *what, int iter, double error);
+    void *progress_ctx;
+    const char *what;  /* passed to progress */
 } gfd_sinkhorn_opts;
 
 typedef struct {

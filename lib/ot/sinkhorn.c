@@ -148,6 +148,8 @@ static int iterate(solver *s, double *T, gfd_sinkhorn_result *r, gfd_err *err)
         if (measure(s, last ? T : NULL, &error, &mass, err) < 0)
             return -1;
         r->iters = it;
+        if (o->progress)
+            o->progress(o->progress_ctx, o->what, it, error);
         if (last || (o->tol > 0 && error <= o->tol)) {
             r->marginal = error;
             r->ot = dual_value(s, mass);
