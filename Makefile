@@ -51,7 +51,7 @@ LIB_TEST = $(BUILD)/libgfd-internal.a
 PUBLIC_HEADERS = $(wildcard lib/gfd/*.h)
 
 DEB_PKGS = build-essential clang libclang-rt-14-dev pkg-config binutils locales zlib1g-dev libopenblas-openmp-dev \
-           gnuplot-nox bats man-db python3-numpy python3-scipy python3-pot python3-mpmath
+           gnuplot-nox bats man-db time python3-numpy python3-scipy python3-pot python3-mpmath
 
 all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) $(TEST_SHIM) $(LIB_A) $(LIB_SO)
 

@@ -4,20 +4,28 @@
 # time budget: gfd's kernel pairs per second at -j 1 and on all cores, its peak memory
 # (/usr/bin/time), and beside it, in the same run, numpy / PyTorch float32 and float64 /
 # scipy / POT where they compute the same thing (bench/refs.py, on a share of the rows and
-# scaled up: linearly for row-wise sums, quadratically for whole-cloud computations), with
-# the ratio; and the machine's limits: an exp + mean-shift probe (bench/probe.c, d = 2) and
-# OpenBLAS DGEMM (bench/dgemm.c), with gfd's fraction of them.
-# BENCH_BUDGET (seconds, default 40): a size runs when gfd's estimated -j 1 time is below it.
+# scaled up: linearly for row-wise sums and sliced's sorts, quadratically for whole-cloud
+# pair sums), with the ratio; and the machine's limits: an exp + mean-shift probe
+# (bench/probe.c, d = 2) and OpenBLAS DGEMM (bench/dgemm.c), with gfd's fraction of them.
+# BENCH_BUDGET (seconds, default 30): a size runs when gfd's estimated -j 1 time is below it.
+# The measurements are kept in bench/roofline.tsv and bench/roofline.env;
+# BENCH_REPORT_ONLY=1 writes results.md and the plot again from them; BENCH_OPS="kde kl"
+# measures those ops alone.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$here/bin:$PATH"
 PY=${GFD_PYTHON:-/usr/bin/python3}
-budget=${BENCH_BUDGET:-40}
+budget=${BENCH_BUDGET:-30}
 out=${BENCH_OUT:-$here/bench}
 cores=$(nproc)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+rows=$out/roofline.tsv
 
+# The measurements: the machine's limits into roofline.env, one row per (op, N, d) into
+# roofline.tsv (op N d pairs t1 tn peak1 peakn, then the references' seconds: numpy torch32
+# torch64 scipy pot, NA where none).
+measure() {
 # The bench programs, with the engine's flags (the probe includes lib/engine/vexp.h).
 blas_pc="PKG_CONFIG_PATH=$(make -s -C "$here" -f Makefile print-blas-pcpath 2>/dev/null)"
 blas="$(env $blas_pc pkg-config --cflags --libs openblas) -Wl,-rpath,$(env $blas_pc pkg-config --variable=libdir openblas)"
@@ -48,7 +56,7 @@ command() {
     drift | sliced) echo "gfd-velocity -f $op -t $y $x" ;;
     eval-mmd) echo "gfd-eval -m mmd --mmd-bw $h -r $y $x" ;;
     eval-energy) echo "gfd-eval -m energy -r $y $x" ;;
-    eval-sinkhorn) echo "gfd-eval -m sinkhorn -r $y $x" ;;
+    eval-sinkhorn) echo "gfd-eval -m sinkhorn -b $h -r $y $x" ;;  # eps = 2 h^2, as refs.py
     esac
 }
 
@@ -68,8 +76,18 @@ passes() {
     drift) echo 8 ;; sinkhorn-proxy) echo 3 ;; eval-sinkhorn) echo 200 ;; *) echo 1 ;;
     esac
 }
-# Whole-cloud ops scale quadratically in the rows a reference runs on; row-wise ones linearly.
+# Flops per unit pair and dimension at high d, for the estimate (energy's direct loops as
+# if 10).
+cost() {
+    case $1 in
+    kl | mmd) echo 4 ;; drift) echo 21 ;; sinkhorn-proxy) echo 7 ;; eval-energy) echo 10 ;;
+    sliced) echo 1 ;; eval-sinkhorn) echo 400 ;; *) echo 2 ;;
+    esac
+}
+# References run on a share of the rows and are scaled up: row-wise sums (kde, kl, mmd)
+# and sliced (sorts, N log N) linearly, whole-cloud pair computations quadratically.
 whole() { case $1 in kde | kl | mmd) return 1 ;; *) return 0 ;; esac; }
+quadratic() { case $1 in kde | kl | mmd | sliced) return 1 ;; *) return 0 ;; esac; }
 
 # run J CMD...: "seconds peak-KiB" of one gfd run.
 run() {
@@ -89,18 +107,23 @@ ref() {
     r=$("$PY" "$here/bench/refs.py" "$op" "$lib" "$tmp/x.npy" "$tmp/y.npy" "$h" "$rows" 1 2>/dev/null) || r=NA
     [ "$r" = NA ] && { echo NA; return; }
     read -r t used <<<"$r"
-    if whole "$op"; then awk -v t="$t" -v n="$n" -v u="$used" 'BEGIN { print t * (n / u) ^ 2 }'
+    if quadratic "$op"; then awk -v t="$t" -v n="$n" -v u="$used" 'BEGIN { print t * (n / u) ^ 2 }'
     else awk -v t="$t" -v n="$n" -v u="$used" 'BEGIN { print t * n / u }'; fi
 }
 
+numpy=$("$PY" -c 'import numpy; print(numpy.__version__)')
+pot=$("$PY" -c 'import ot; print(ot.__version__)')
+for v in cpu cores core gfd_core torch numpy pot probe dg1 sg1 dgn sgn dgp; do
+    printf '%s=%q\n' "$v" "${!v}"
+done >"$out/roofline.env"
 echo "CPU: $cpu, $cores cores; OpenBLAS $core; gfd runs it as $gfd_core; torch $torch" >&2
-rows="$tmp/rows.tsv"
 : >"$rows"
-for op in kde kl mmd drift sinkhorn-proxy sliced eval-mmd eval-energy eval-sinkhorn; do
+for op in ${BENCH_OPS:-kde kl mmd drift sinkhorn-proxy sliced eval-mmd eval-energy eval-sinkhorn}; do
     for n in 2000 20000 100000; do
         for d in 2 16 128 1024; do
             p=$(( $(pairs "$op" "$n") ))
-            est=$(awk -v p="$p" -v d="$d" -v k="$(passes "$op")" 'BEGIN { print p * k * (2.5e-9 + d * 1.7e-11) }')
+            est=$(awk -v p="$p" -v d="$d" -v k="$(passes "$op")" -v f="$(cost "$op")" \
+                'BEGIN { print p * (k * 2.5e-9 + d * f / 2e10) }')
             awk -v e="$est" -v b="$budget" 'BEGIN { exit !(e < b) }' || continue
             gfd-sample -n "$n" -s 1 gaussian -d "$d" -o "$tmp/y.npy"
             gfd-sample -n "$n" -s 2 gaussian -d "$d" -o "$tmp/x.npy"
@@ -119,6 +142,22 @@ for op in kde kl mmd drift sinkhorn-proxy sliced eval-mmd eval-energy eval-sinkh
     done
 done
 
+}
+
+[ "${BENCH_REPORT_ONLY:-0}" = 1 ] || measure
+. "$out/roofline.env"
+
+# Flops per unit pair of the OpenBLAS path (d >= 4), for the roof: a distance tile is 2d,
+# a mean shift over d values 2d more; drift runs 3 distance and 2 mean-shift passes per
+# temperature over N (N + M) unit pairs... (21 d for its 3 temperatures), the proxy one
+# temperature's worth (7 d), the metrics' blocks 2d; energy's distances are direct loops
+# and sinkhorn iterates and sliced sorts (no roof: "-").
+flops() {
+    case $1 in
+    kde | eval-mmd) echo 2 ;; kl | mmd) echo 4 ;; drift) echo 21 ;; sinkhorn-proxy) echo 7 ;; *) echo 0 ;;
+    esac
+}
+
 # results.md: the machine, its limits, then one table row per (op, N, d).
 {
     echo "# gfd roofline ($(date -u +%F))"
@@ -126,7 +165,7 @@ done
     echo "Written by \`make bench\` (bench/roofline.sh); every figure of one run on one machine."
     echo
     echo "- CPU: $cpu, $cores cores; OpenBLAS kernel: $core by its own choice, $gfd_core in gfd's programs"
-    echo "- PyTorch $torch on the CPU; numpy $("$PY" -c 'import numpy; print(numpy.__version__)'), POT $("$PY" -c 'import ot; print(ot.__version__)')"
+    echo "- PyTorch $torch on the CPU; numpy $numpy, POT $pot"
     echo "- exp + mean-shift probe (bench/probe.c, d = 2, one thread): $probe pairs/s"
     echo "- DGEMM 2000^3, one thread: $dg1 GFLOP/s ($dgp with OpenBLAS's Prescott fallback); $cores threads: $dgn GFLOP/s"
     echo "- SGEMM 2000^3: $sg1 GFLOP/s one thread, $sgn on $cores"
@@ -134,21 +173,27 @@ done
     echo "Rates are kernel pairs per second of gfd at -j 1 (N = M; kde N M pairs, fields N (N + M),"
     echo "metrics N^2 + M^2 + N M, sinkhorn N M per iteration, sliced points x 64 projections)."
     echo "\"x torch32\" etc.: the reference's time over gfd's, both on one thread (> 1: gfd faster);"
-    echo "references run on up to 1000 rows (row-wise sums) or 2000-row sub-clouds (whole-cloud"
-    echo "computations) and are scaled up. \"of roof\": gfd's -j 1 rate over the probe (d = 2) or"
-    echo "over DGEMM / (2 d flops per pair) (d >= 16). \"scaling\": -j 1 time over -j $cores time."
+    echo "references run on up to 1000 rows (row-wise sums) or 2000-row sub-clouds (the rest) and"
+    echo "are scaled up: linearly for row-wise sums and sliced, quadratically for whole-cloud pair"
+    echo "sums (for eval-sinkhorn: as many iterations at full size as on the sub-cloud, a guess)."
+    echo "\"of roof\": gfd's -j 1 rate over the probe (d = 2), or"
+    echo "(d >= 16) its flops (2d per distance tile, 2d more per mean shift, per pass) over DGEMM's"
+    echo "one-core rate. \"scaling\": -j 1 time over -j $cores time."
     echo
     echo "| op | N | d | gfd pairs/s (-j 1) | s (-j 1) | scaling | peak MiB | of roof | x numpy | x torch32 | x torch64 | x scipy | x POT |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-    awk -F'\t' -v probe="$probe" -v dg="$dg1" '
+    while IFS=$'\t' read -r op rest_of_row; do
+        printf '%s\t%s\t%s\n' "$op" "$(flops "$op")" "$rest_of_row"
+    done <"$rows" | awk -F'\t' -v probe="$probe" -v dg="$dg1" '
         function ratio(r, t) { return r == "NA" ? "-" : sprintf("%.1f", r / t) }
         {
-            rate = $4 / $5
-            roof = $3 <= 2 ? probe : dg * 1e9 / (2 * $3)
-            printf "| %s | %d | %d | %.3g | %.2f | %.2fx | %.0f | %.0f%% | %s | %s | %s | %s | %s |\n",
-                $1, $2, $3, rate, $5, $5 / $6, ($7 > $8 ? $7 : $8) / 1024, 100 * rate / roof,
-                ratio($9, $5), ratio($10, $5), ratio($11, $5), ratio($12, $5), ratio($13, $5)
-        }' "$rows"
+            rate = $5 / $6
+            roof = $4 <= 2 ? sprintf("%.0f%%", 100 * rate / probe) : $2 == 0 ? "-" \
+                 : sprintf("%.0f%%", 100 * rate * $2 * $4 / (dg * 1e9))
+            printf "| %s | %d | %d | %.3g | %.2f | %.2fx | %.0f | %s | %s | %s | %s | %s | %s |\n",
+                $1, $3, $4, rate, $6, $6 / $7, ($8 > $9 ? $8 : $9) / 1024, roof,
+                ratio($10, $6), ratio($11, $6), ratio($12, $6), ratio($13, $6), ratio($14, $6)
+        }' 
 } >"$out/results.md"
 
 # roofline.png: gfd-kde and the kl field against d (N = 2000 and 20000), the references at

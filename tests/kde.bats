@@ -163,3 +163,18 @@ print(b.dtype, 'log p', e, 'field', ev)
 sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 else 1)"
     expect_fail 2 "--precision: 'f16' is not f64 or f32" gfd-kde -t y64.npy --precision f16 q64.npy
 }
+
+@test "gfd-kde and the kl field hold O((N + M) d) memory: no N x M matrix at any size" {
+    # N = M = 20000 at d = 2 (an N x M matrix would be 3.2 GB) and 8000 at d = 128 (the
+    # OpenBLAS path): peak RSS within 64 MiB
+    gfd-sample -n 20000 -s 1 8gaussians -o yb.npy
+    gfd-sample -n 20000 -s 2 8gaussians -o xb.npy
+    gfd-sample -n 8000 -s 3 gaussian -d 128 -o yh.npy
+    gfd-sample -n 8000 -s 4 gaussian -d 128 -o xh.npy
+    for cmd in "gfd-kde -b 0.2 -t yb.npy xb.npy" "gfd-velocity -f kl -b 0.2 -t yb.npy xb.npy" \
+               "gfd-kde -b 6 --score -t yh.npy xh.npy" "gfd-kde -b 0.2 --rtol 1e-6 -t yb.npy xb.npy"; do
+        /usr/bin/time -f "%M" -o rss.txt $cmd -o out.npy
+        echo "$cmd: $(cat rss.txt) KiB"
+        [ "$(cat rss.txt)" -lt 65536 ]
+    done
+}

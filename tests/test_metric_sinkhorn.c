@@ -6,6 +6,7 @@
  * a primal one). The divergence of a list prepared once (OT(b, b) and the default
  * eps = 2 h^2 computed from R) against the three solves made here. Tolerances in each
  * test. */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,9 +215,43 @@ static void test_no_convergence(void)
     free(X), free(Y);
 }
 
+/* The held cost matrix (ot/cost.c) against the streamed passes: the same iterations to
+ * rounding (1e-12 relative on the value, the same iteration count within 1), d = 2 (direct
+ * distances) and d = 40 (the centred DGEMM), and the map; then -j 1 and -j 2 give the same
+ * bytes. */
+static void test_held_cost(void)
+{
+    for (size_t d = 2; d <= 40; d += 38) {
+        double *X = random_points(300, 300, d, 0.5), *Y = random_points(1300, 400, d, 0);
+        gfd_cloud A = {.n = 300, .d = d, .x = X}, B = {.n = 400, .d = d, .x = Y};
+        double *T0 = malloc(300 * d * sizeof *T0), *T1 = malloc(300 * d * sizeof *T1);
+        gfd_sinkhorn_opts o = {.eps = 0.05 * (double)d, .max_iters = 5000, .tol = 1e-10,
+                               .anneal = 1, .overrelax = 1.8};
+        gfd_sinkhorn_result held, streamed;
+        gfd_err err;
+        CHECK(gfd_sinkhorn(&A, &B, &o, T0, &held, &err) == 0, "%s", err.msg);
+        o.stream = 1;
+        CHECK(gfd_sinkhorn(&A, &B, &o, T1, &streamed, &err) == 0, "%s", err.msg);
+        double worst = 0;
+        for (size_t e = 0; e < 300 * d; e++)
+            worst = fmax(worst, fabs(T0[e] - T1[e]));
+        CHECK(fabs(held.ot - streamed.ot) <= 1e-12 * fabs(streamed.ot) && abs(held.iters - streamed.iters) <= 1 &&
+              worst <= 1e-10, "d=%zu: held %.17g (%d iterations), streamed %.17g (%d), map %.3g",
+              d, held.ot, held.iters, streamed.ot, streamed.iters, worst);
+        o.stream = 0;
+        omp_set_num_threads(1);
+        CHECK(gfd_sinkhorn(&A, &B, &o, T0, &held, &err) == 0, "%s", err.msg);
+        omp_set_num_threads(2);
+        CHECK(gfd_sinkhorn(&A, &B, &o, T1, &streamed, &err) == 0, "%s", err.msg);
+        CHECK(held.ot == streamed.ot && !memcmp(T0, T1, 300 * d * sizeof *T0), "d=%zu: -j 1 and -j 2 differ", d);
+        free(X), free(Y), free(T0), free(T1);
+    }
+}
+
 int main(void)
 {
     RUN(test_ot_large_eps);
+    RUN(test_held_cost);
     RUN(test_ot_small_eps);
     RUN(test_divergence);
     RUN(test_prepared_once);

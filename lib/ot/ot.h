@@ -24,6 +24,7 @@ typedef struct {
     void (*progress)(void *ctx, const char *what, int iter, double error);
     void *progress_ctx;
     const char *what;  /* passed to progress */
+    int stream;        /* never hold the cost matrix (else held when N M <= OT_COST_MAX) */
 } gfd_sinkhorn_opts;
 
 typedef struct {
@@ -37,6 +38,22 @@ typedef struct {
  * sum_j P_ij y_j / sum_j P_ij of the final plan (MATH §3.6), r (or NULL) the result. */
 int gfd_sinkhorn(const gfd_cloud *A, const gfd_cloud *B, const gfd_sinkhorn_opts *o, double *T,
                  gfd_sinkhorn_result *r, gfd_err *err);
+
+/* The cost matrix c_ij = |a_i - b_j|^2 / 2 of a solve, held when N M <= OT_COST_MAX
+ * (256 MiB: a bounded cache, not O(N M) growth), and the solver's two softmins over it
+ * (cost.c): rows out_i = logw_i - lse_j(bias_j - c_ij / e), columns the same over i. */
+#define OT_COST_MAX 33554432.0
+typedef struct {
+    double *c;
+    size_t n, m;
+} ot_cost;
+/* 0: built; 1: too large (k->c NULL, nothing allocated); -1: out of memory. */
+int ot_cost_build(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err *err);
+void ot_cost_free(ot_cost *k);
+void ot_cost_softmin_rows(const ot_cost *k, const double *bias, const double *logw, double e,
+                          double *out);
+void ot_cost_softmin_cols(const ot_cost *k, const double *bias, const double *logw, double e,
+                          double *out);
 
 /* Optimal assignment for the squared geodesic cost of geometry g between the rows of X and
  * Y (N x d each, Jonker-Volgenant with auction duals), O(N d) memory. perm: N; *mean gets

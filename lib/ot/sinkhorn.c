@@ -5,7 +5,8 @@
  * -|x - y|^2 / (2 eps) = -c/eps) with the other side's potential as bias:
  *     v_j <- log b_j - lse_i(u_i - c_ij/eps),   u_i <- log a_i - lse_j(v_j - c_ij/eps).
  * The second pass also gives the barycentric map, a softmax-weighted mean of B's rows,
- * and the A marginal sum_j P_ij = exp(u_i + lse_i). No plan is ever formed. */
+ * and the A marginal sum_j P_ij = exp(u_i + lse_i). No plan is ever formed; the cost
+ * matrix is held when it fits (cost.c), and then the updates are passes over it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ typedef struct {
     double *u, *v;         /* N, M: the potentials in bias form */
     double *loga, *logb;   /* N, M */
     double *t, *lse;       /* max(N, M) each: the next potential; the passes' scratch */
+    ot_cost cost;          /* held, or cost.c NULL: streamed */
 } solver;
 
 /* out_i = log w_i - lse_j(bias_j - |q_i - r_j|^2 / (2 e)) over rows Q (n) against R (m);
@@ -26,6 +28,10 @@ typedef struct {
 static int softmin(const solver *s, const gfd_cloud *Q, const gfd_cloud *R, const double *bias,
                    const double *logw, double e, double *out, double *T, gfd_err *err)
 {
+    if (s->cost.c && !T) {  /* Q is A (rows of the cost) or B (its columns) */
+        (Q == s->A ? ot_cost_softmin_rows : ot_cost_softmin_cols)(&s->cost, bias, logw, e, out);
+        return 0;
+    }
     gfd_ksum_spec spec = {.kernel = GFD_KERNEL_GAUSS, .h = sqrt(e), .bias = bias};
     if (gfd_ksum(Q->x, Q->n, R->x, R->n, Q->d, T ? R->x : NULL, T ? Q->d : 0, &spec, s->lse, T,
                  err) < 0)
@@ -179,11 +185,14 @@ int gfd_sinkhorn(const gfd_cloud *A, const gfd_cloud *B, const gfd_sinkhorn_opts
     s.u = p, s.loga = p + n, s.v = p + 2 * n, s.logb = s.v + m, s.t = s.logb + m, s.lse = s.t + big;
     int rc = gfd_cloud_logweights(A, s.loga, err) == 0 && gfd_cloud_logweights(B, s.logb, err) == 0
            ? 0 : -1;
+    if (rc == 0 && !o->stream && ot_cost_build(&s.cost, A, o->symmetric ? A : B, err) < 0)
+        rc = -1;
     if (rc == 0) {
         memcpy(s.u, s.loga, n * sizeof *s.u);  /* F = 0, G = 0 */
         memcpy(s.v, s.logb, m * sizeof *s.v);
         rc = iterate(&s, T, r, err);
     }
+    ot_cost_free(&s.cost);
     free(p);
     return rc;
 }
