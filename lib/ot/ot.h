@@ -46,6 +46,7 @@ int gfd_sinkhorn(const gfd_cloud *A, const gfd_cloud *B, const gfd_sinkhorn_opts
 typedef struct {
     double *c;
     size_t n, m;
+    int same;   /* A and B hold the same rows: c is symmetric, columns are summed as rows */
 } ot_cost;
 /* 0: built; 1: too large (k->c NULL, nothing allocated); -1: out of memory. */
 int ot_cost_build(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err *err);
