@@ -163,6 +163,7 @@ flops() {
     echo "# gfd roofline ($(date -u +%F))"
     echo
     echo "Written by \`make bench\` (bench/roofline.sh); every figure of one run on one machine."
+    [ -z "${BENCH_NOTE:-}" ] || printf '\n%s\n' "$BENCH_NOTE"
     echo
     echo "- CPU: $cpu, $cores cores; OpenBLAS kernel: $core by its own choice, $gfd_core in gfd's programs"
     echo "- PyTorch $torch on the CPU; numpy $numpy, POT $pot"
@@ -196,8 +197,8 @@ flops() {
         }' 
 } >"$out/results.md"
 
-# roofline.png: gfd-kde and the kl field against d (N = 2000 and 20000), the references at
-# N = 2000 in the same units, and the two roofs.
+# roofline.png: gfd-kde and the kl field against d (N = 2000 and 20000), torch's kl at
+# N = 20000 in the same units, and the roof min(probe, DGEMM / 2d).
 awk -F'\t' '$1 == "kde" || $1 == "kl" { print $1, $2, $3, $4 / $5, ($10 == "NA" ? "NaN" : $4 / $10), ($11 == "NA" ? "NaN" : $4 / $11) }' \
     "$rows" >"$tmp/plot.dat"
 gnuplot <<EOF
@@ -209,13 +210,13 @@ set ylabel "kernel pairs per second, one thread"
 set title "gfd on $cpu (OpenBLAS $gfd_core)"
 set key outside right
 set xrange [1.5:1400]
-roof(d) = d <= 2 ? $probe : $dg1 * 1e9 / (2 * d)
-plot roof(x) w l dt 2 lc rgb "black" t "roof: probe / DGEMM", \
+roof(d) = $dg1 * 1e9 / (2 * d) < $probe ? $dg1 * 1e9 / (2 * d) : $probe
+plot roof(x) w l dt 2 lc rgb "black" t "roof: min(probe, DGEMM / 2d)", \
      "$tmp/plot.dat" u (strcol(1) eq "kde" && \$2 == 2000 ? \$3 : NaN):4 w lp pt 7 t "gfd-kde N=2000", \
      "" u (strcol(1) eq "kde" && \$2 == 20000 ? \$3 : NaN):4 w lp pt 7 t "gfd-kde N=20000", \
      "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):4 w lp pt 5 t "gfd kl N=2000", \
      "" u (strcol(1) eq "kl" && \$2 == 20000 ? \$3 : NaN):4 w lp pt 5 t "gfd kl N=20000", \
-     "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):5 w lp pt 4 t "torch f32 kl", \
-     "" u (strcol(1) eq "kl" && \$2 == 2000 ? \$3 : NaN):6 w lp pt 6 t "torch f64 kl"
+     "" u (strcol(1) eq "kl" && \$2 == 20000 ? \$3 : NaN):5 w lp pt 4 t "torch f32 kl N=20000", \
+     "" u (strcol(1) eq "kl" && \$2 == 20000 ? \$3 : NaN):6 w lp pt 6 t "torch f64 kl N=20000"
 EOF
 cat "$out/results.md"

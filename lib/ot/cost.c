@@ -71,22 +71,14 @@ int ot_cost_build(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err *e
 {
     const size_t n = A->n, m = B->n, d = A->d;
     *k = (ot_cost){.n = n, .m = m, .same = n == m && !memcmp(A->x, B->x, n * d * sizeof *A->x)};
-    if ((double)n * (double)m > OT_COST_MAX || n > INT_MAX || m > INT_MAX)
-        return 1;
+    if (d < 4 || (double)n * (double)m > OT_COST_MAX || n > INT_MAX || m > INT_MAX)
+        return 1;  /* d <= 3: a streamed pass costs no more than one over memory */
     if (!(k->c = gfd_alloc(n, m * sizeof *k->c, "sinkhorn cost matrix", err)))
         return -1;
-    if (d >= 4)
-        return cost_gemm(k, A, B, err) < 0 ? (ot_cost_free(k), -1) : 0;
-    #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0;
-            for (size_t c = 0; c < d; c++) {
-                double z = A->x[i * d + c] - B->x[j * d + c];
-                s += z * z;
-            }
-            k->c[i * m + j] = 0.5 * s;  /* the solver's cost is |x - y|^2 / 2 */
-        }
+    if (cost_gemm(k, A, B, err) < 0) {
+        ot_cost_free(k);
+        return -1;
+    }
     return 0;
 }
 
@@ -100,17 +92,18 @@ void ot_cost_free(ot_cost *k)
 GFD_CLONES
 static double row_lse(const double *row, const double *bias, size_t m, double e)
 {
+    const double ie = 1 / e;
     double mx = -INFINITY, s = 0;
     #pragma omp simd reduction(max:mx)
     for (size_t j = 0; j < m; j++) {
-        double l = bias[j] - row[j] / e;
+        double l = bias[j] - row[j] * ie;
         mx = l > mx ? l : mx;
     }
     if (mx == -INFINITY)
         return mx;
     #pragma omp simd reduction(+:s)
     for (size_t j = 0; j < m; j++)
-        s += gfd_exp_nonpos(bias[j] - row[j] / e - mx);
+        s += gfd_exp_nonpos(bias[j] - row[j] * ie - mx);
     return mx + log(s);
 }
 
@@ -128,6 +121,7 @@ static void column_lse(const ot_cost *k, const double *bias, double e, size_t j0
                        double *mx, double *s)
 {
     const size_t len = j1 - j0;
+    const double ie = 1 / e;
     for (size_t t = 0; t < len; t++) {
         mx[t] = -INFINITY;
         s[t] = 0;
@@ -136,7 +130,7 @@ static void column_lse(const ot_cost *k, const double *bias, double e, size_t j0
         const double *row = k->c + i * k->m + j0, b = bias[i];
         #pragma omp simd
         for (size_t t = 0; t < len; t++) {
-            double l = b - row[t] / e;
+            double l = b - row[t] * ie;
             mx[t] = l > mx[t] ? l : mx[t];
         }
     }
@@ -144,7 +138,7 @@ static void column_lse(const ot_cost *k, const double *bias, double e, size_t j0
         const double *row = k->c + i * k->m + j0, b = bias[i];
         #pragma omp simd
         for (size_t t = 0; t < len; t++)
-            s[t] += mx[t] == -INFINITY ? 0 : gfd_exp_nonpos(b - row[t] / e - mx[t]);
+            s[t] += mx[t] == -INFINITY ? 0 : gfd_exp_nonpos(b - row[t] * ie - mx[t]);
     }
 }
 

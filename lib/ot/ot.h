@@ -24,7 +24,7 @@ typedef struct {
     void (*progress)(void *ctx, const char *what, int iter, double error);
     void *progress_ctx;
     const char *what;  /* passed to progress */
-    int stream;        /* never hold the cost matrix (else held when N M <= OT_COST_MAX) */
+    int stream;        /* never hold the cost matrix (else held when d >= 4, N M <= OT_COST_MAX) */
 } gfd_sinkhorn_opts;
 
 typedef struct {
@@ -39,7 +39,7 @@ typedef struct {
 int gfd_sinkhorn(const gfd_cloud *A, const gfd_cloud *B, const gfd_sinkhorn_opts *o, double *T,
                  gfd_sinkhorn_result *r, gfd_err *err);
 
-/* The cost matrix c_ij = |a_i - b_j|^2 / 2 of a solve, held when N M <= OT_COST_MAX
+/* The cost matrix c_ij = |a_i - b_j|^2 / 2 of a solve, held when d >= 4 and N M <= OT_COST_MAX
  * (256 MiB: a bounded cache, not O(N M) growth), and the solver's two softmins over it
  * (cost.c): rows out_i = logw_i - lse_j(bias_j - c_ij / e), columns the same over i. */
 #define OT_COST_MAX 33554432.0
@@ -48,7 +48,7 @@ typedef struct {
     size_t n, m;
     int same;   /* A and B hold the same rows: c is symmetric, columns are summed as rows */
 } ot_cost;
-/* 0: built; 1: too large (k->c NULL, nothing allocated); -1: out of memory. */
+/* 0: built; 1: not held (d <= 3 or too large: k->c NULL); -1: out of memory. */
 int ot_cost_build(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err *err);
 void ot_cost_free(ot_cost *k);
 void ot_cost_softmin_rows(const ot_cost *k, const double *bias, const double *logw, double e,
