@@ -22,6 +22,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rows=$out/roofline.tsv
 
+# Flops per unit pair of the OpenBLAS path (d >= 4), for the roof: a distance tile is 2d,
+# a mean shift over d values 2d more; drift runs 3 distance and 2 mean-shift passes per
+# temperature over N (N + M) unit pairs... (21 d for its 3 temperatures), the proxy one
+# temperature's worth (7 d), the metrics' blocks 2d; energy's distances are direct loops
+# and sinkhorn iterates and sliced sorts (no roof: "-").
+flops() {
+    case $1 in
+    kde | eval-mmd) echo 2 ;; kl | mmd) echo 4 ;; drift) echo 21 ;; sinkhorn-proxy) echo 7 ;; *) echo 0 ;;
+    esac
+}
+
 # The measurements: the machine's limits into roofline.env, one row per (op, N, d) into
 # roofline.tsv (op N d pairs t1 tn peak1 peakn, then the references' seconds: numpy torch32
 # torch64 scipy pot, NA where none).
@@ -76,12 +87,11 @@ passes() {
     drift) echo 8 ;; sinkhorn-proxy) echo 3 ;; eval-sinkhorn) echo 200 ;; *) echo 1 ;;
     esac
 }
-# Flops per unit pair and dimension at high d, for the estimate (energy's direct loops as
-# if 10).
+# Flops per unit pair and dimension at high d, for the estimate: flops(), and for the ops
+# without a roof energy's direct loops as if 10, sliced 1, sinkhorn's ~200 passes 400.
 cost() {
     case $1 in
-    kl | mmd) echo 4 ;; drift) echo 21 ;; sinkhorn-proxy) echo 7 ;; eval-energy) echo 10 ;;
-    sliced) echo 1 ;; eval-sinkhorn) echo 400 ;; *) echo 2 ;;
+    eval-energy) echo 10 ;; sliced) echo 1 ;; eval-sinkhorn) echo 400 ;; *) flops "$1" ;;
     esac
 }
 # References run on a share of the rows and are scaled up: row-wise sums (kde, kl, mmd)
@@ -147,16 +157,6 @@ done
 [ "${BENCH_REPORT_ONLY:-0}" = 1 ] || measure
 . "$out/roofline.env"
 
-# Flops per unit pair of the OpenBLAS path (d >= 4), for the roof: a distance tile is 2d,
-# a mean shift over d values 2d more; drift runs 3 distance and 2 mean-shift passes per
-# temperature over N (N + M) unit pairs... (21 d for its 3 temperatures), the proxy one
-# temperature's worth (7 d), the metrics' blocks 2d; energy's distances are direct loops
-# and sinkhorn iterates and sliced sorts (no roof: "-").
-flops() {
-    case $1 in
-    kde | eval-mmd) echo 2 ;; kl | mmd) echo 4 ;; drift) echo 21 ;; sinkhorn-proxy) echo 7 ;; *) echo 0 ;;
-    esac
-}
 
 # results.md: the machine, its limits, then one table row per (op, N, d).
 {

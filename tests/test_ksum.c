@@ -1,7 +1,8 @@
 /* The kernel-sum engine against a direct double loop in long double (the reference
- * below), for every kernel, bias, self pair, both inner paths (direct d < 32, gemm
- * d >= 32), tile edges, chunks of 16384 references (each row's chunk states merged through
- * gfd_lse_merge, by row tasks or by (row, chunk) tasks), tiny bandwidths and thread counts.
+ * below), for every kernel, bias, self pair, both inner paths (direct d <= 3, gemm
+ * d >= 4, and its float32 copy), tile edges, chunks of 16384 references (each row's chunk
+ * states merged through gfd_lse_merge, by row tasks or by (row, chunk) tasks), tiny
+ * bandwidths and thread counts.
  * Tolerances in each test. */
 #include <omp.h>
 #include <stdlib.h>

@@ -348,9 +348,8 @@ static int use_gemm(size_t d) { return d >= GEMM_MIN_D; }
 static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
 {
     const size_t m = p->m, d = p->d, k = p->k;
-    p->Rt = gfd_alloc(m, d * sizeof(double), "kernel sum references", err);
-    if (!p->Rt)
-        return -1;
+    if (!p->f32 && !(p->Rt = gfd_alloc(m, d * sizeof(double), "kernel sum references", err)))
+        return -1;  /* f32 keeps its references in Rf alone */
     if (!use_gemm(d)) {
         p->Vt = p->vt_copy = gfd_alloc(m, (k ? k : 1) * sizeof(double), "kernel sum values", err);
         if (!p->vt_copy)
@@ -385,7 +384,8 @@ static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
             double v = R[j * d + c] - p->center[c];
             if (p->f32)  /* the norms of the rows as float32 holds them */
                 v = p->Rf[j * d + c] = (float)v;
-            p->Rt[j * d + c] = v;
+            else
+                p->Rt[j * d + c] = v;
             nrm += v * v;
         }
         p->rnorm[j] = nrm;

@@ -70,9 +70,10 @@ static int cost_gemm(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err
 int ot_cost_build(ot_cost *k, const gfd_cloud *A, const gfd_cloud *B, gfd_err *err)
 {
     const size_t n = A->n, m = B->n, d = A->d;
-    *k = (ot_cost){.n = n, .m = m, .same = n == m && !memcmp(A->x, B->x, n * d * sizeof *A->x)};
+    *k = (ot_cost){.n = n, .m = m};
     if (d < 4 || (double)n * (double)m > OT_COST_MAX || n > INT_MAX || m > INT_MAX)
         return 1;  /* d <= 3: a streamed pass costs no more than one over memory */
+    k->same = n == m && !memcmp(A->x, B->x, n * d * sizeof *A->x);
     if (!(k->c = gfd_alloc(n, m * sizeof *k->c, "sinkhorn cost matrix", err)))
         return -1;
     if (cost_gemm(k, A, B, err) < 0) {
