@@ -255,6 +255,63 @@ static void test_thread_invariance(void)
     }
 }
 
+/* One gfd_ksum_multi call against nspec gfd_ksum calls: the same bytes. The specs differ
+ * in h, bias, diag and floor (every other spec has a floor, the last none). */
+static void compare_multi(size_t n, size_t m, size_t d, size_t k, gfd_kernel kernel, int f32)
+{
+    enum { NS = 3 };
+    gfd_rng r;
+    gfd_rng_seed(&r, 11 + n + m + d + k);
+    double *Q = random_matrix(&r, n, d, 1), *R = random_matrix(&r, m, d, 1);
+    double *V = random_matrix(&r, m, k ? k : 1, 1), *bias = random_matrix(&r, m, NS, 0.3);
+    double *floors = random_matrix(&r, n, NS, 1);
+    double *lm[NS], *om[NS], *ls = malloc(n * sizeof *ls), *os = malloc(n * (k + 1) * sizeof *os);
+    gfd_engine eng = {.f32 = f32};
+    gfd_ksum_spec sp[NS];
+    for (size_t e = 0; e < NS; e++) {
+        lm[e] = malloc(n * sizeof **lm), om[e] = malloc(n * (k + 1) * sizeof **om);
+        sp[e] = (gfd_ksum_spec){.kernel = kernel, .h = 0.3 + 0.4 * (double)e, .bias = bias + e * m,
+                                .self = n <= m, .self_offset = m - n, .diag = -2.0 * (double)e,
+                                .floor = e % 2 ? NULL : floors + e * n, .engine = &eng};
+        for (size_t i = 0; i < n; i++)
+            floors[e * n + i] -= 6;  /* some logits above the floor, some below */
+    }
+    sp[NS - 1].floor = NULL;
+    gfd_err err;
+    CHECK(gfd_ksum_multi(Q, n, R, m, d, V, k, sp, NS, lm, k ? om : NULL, &err) == 0, "%s", err.msg);
+    for (size_t e = 0; e < NS; e++) {
+        CHECK(gfd_ksum(Q, n, R, m, d, V, k, &sp[e], ls, k ? os : NULL, &err) == 0, "%s", err.msg);
+        CHECK(!memcmp(ls, lm[e], n * sizeof *ls) && (!k || !memcmp(os, om[e], n * k * sizeof *os)),
+              "n=%zu m=%zu d=%zu k=%zu kernel %d f32 %d: spec %zu differs from its own call",
+              n, m, d, k, (int)kernel, f32, e);
+        free(lm[e]), free(om[e]);
+    }
+    free(Q), free(R), free(V), free(bias), free(floors), free(ls), free(os);
+}
+
+static void test_multi(void)
+{
+    /* direct (d <= 3, the unrolled and generic copies), gemm and f32, by row tasks and by
+     * (row, chunk) tasks (100 rows, 20000 references at 2 threads) */
+    for (int threads = 1; threads <= 2; threads++) {
+        omp_set_num_threads(threads);
+        compare_multi(300, 900, 2, 3, GFD_KERNEL_LAPLACE, 0);
+        compare_multi(300, 900, 3, 0, GFD_KERNEL_GAUSS, 0);
+        compare_multi(200, 700, 3, 6, GFD_KERNEL_LAPLACE, 0);
+        compare_multi(300, 900, 24, 25, GFD_KERNEL_LAPLACE, 0);
+        compare_multi(300, 900, 24, 0, GFD_KERNEL_VMF, 0);
+        compare_multi(300, 900, 24, 25, GFD_KERNEL_GAUSS, 1);
+        compare_multi(100, 20000, 2, 3, GFD_KERNEL_LAPLACE, 0);
+        compare_multi(100, 20000, 16, 17, GFD_KERNEL_LAPLACE, 0);
+    }
+    gfd_err err;
+    double q[2] = {0, 0}, lse, *l = &lse;
+    gfd_ksum_spec sp[2] = {{.kernel = GFD_KERNEL_GAUSS, .h = 1}, {.kernel = GFD_KERNEL_LAPLACE, .h = 1}};
+    CHECK(gfd_ksum_multi(q, 1, q, 1, 2, NULL, 0, sp, 2, (double *[]){l, l}, NULL, &err) < 0 &&
+          err.code == GFD_EUSAGE, "specs of two kernels accepted");
+    CHECK(gfd_ksum_multi(q, 1, q, 1, 2, NULL, 0, sp, 0, &l, NULL, &err) < 0, "0 specs accepted");
+}
+
 static void test_merge(void)
 {
     /* merging two halves' states equals the state of the whole (lse of 4 numbers) */
@@ -316,6 +373,7 @@ int main(void)
     RUN(test_tiny_bandwidth);
     RUN(test_chunks);
     RUN(test_thread_invariance);
+    RUN(test_multi);
     RUN(test_merge);
     RUN(test_bad_bandwidth);
     RUN(test_blas_choice);

@@ -52,14 +52,26 @@ static inline __attribute__((always_inline)) double floor_tile(double *l, size_t
     return tile_max(l, len);
 }
 
-/* Logits of query q against references [j0, j0 + len) of the direct layout; returns
+static inline __attribute__((always_inline)) void
+add_bias(const plan_spec *ps, size_t j0, size_t len, double *l)
+{
+    if (ps->bias) {
+        const double *bias = ps->bias + j0;
+        #pragma omp simd
+        for (size_t j = 0; j < len; j++)
+            l[j] += bias[j];
+    }
+}
+
+/* Logits of query q against references [j0, j0 + len) of the direct layout under the first
+ * spec, and (base not NULL) the distances they came from, for the other specs; returns
  * their max. D and kernel are compile-time constants in the copies made by direct_chunk. */
 static inline __attribute__((always_inline)) double
-direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, const size_t D,
-              const gfd_kernel kernel)
+direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, double *base,
+              const size_t D, const gfd_kernel kernel)
 {
     const size_t m = p->m;
-    const double coef = p->coef, msq = p->min_sq, *rt = p->Rt + j0;
+    const double coef = p->sp[0].coef, msq = p->min_sq, *rt = p->Rt + j0;
     #pragma omp simd
     for (size_t j = 0; j < len; j++) {
         double acc = 0;
@@ -68,15 +80,26 @@ direct_logits(const plan *p, const double *q, size_t j0, size_t len, double *l, 
             acc += kernel == GFD_KERNEL_VMF ? q[c] * r : (q[c] - r) * (q[c] - r);
         }
         acc = kernel != GFD_KERNEL_LAPLACE || acc > msq ? acc : msq;
-        l[j] = kernel == GFD_KERNEL_VMF ? acc * coef
-             : kernel == GFD_KERNEL_GAUSS ? -acc * coef : -sqrt(acc) * coef;
+        acc = kernel == GFD_KERNEL_LAPLACE ? sqrt(acc) : acc;
+        if (base)
+            base[j] = acc;
+        l[j] = kernel == GFD_KERNEL_VMF ? acc * coef : -acc * coef;
     }
-    if (p->bias) {
-        const double *bias = p->bias + j0;
-        #pragma omp simd
-        for (size_t j = 0; j < len; j++)
-            l[j] += bias[j];
-    }
+    add_bias(&p->sp[0], j0, len, l);
+    return tile_max(l, len);
+}
+
+/* The logits of spec ps from the distances base that direct_logits kept: the same
+ * operations, so the same values as a call with ps alone. */
+static inline __attribute__((always_inline)) double
+base_logits(const plan_spec *ps, const double *base, size_t j0, size_t len, double *l,
+            const gfd_kernel kernel)
+{
+    const double coef = ps->coef;
+    #pragma omp simd
+    for (size_t j = 0; j < len; j++)
+        l[j] = kernel == GFD_KERNEL_VMF ? base[j] * coef : -base[j] * coef;
+    add_bias(ps, j0, len, l);
     return tile_max(l, len);
 }
 
@@ -121,28 +144,34 @@ direct_accumulate(const plan *p, size_t j0, size_t len, double *l, double mx,
     return s;
 }
 
-/* The state st of query row i over the references [c0, c1) (one chunk), tile by tile. */
+/* The states st (one per spec) of query row i over the references [c0, c1) (one chunk),
+ * tile by tile: the distances once, then each spec's logits, max-shift and sums. */
 static inline __attribute__((always_inline)) void
 direct_chunk_dk(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s, double *st,
                 const size_t D, const size_t K, const gfd_kernel kernel)
 {
     const double *q = p->Q + i * D;
     double small[4], *acc = K <= 4 ? small : s->acc, *l = s->l;
-    state_empty(st, K);
+    for (size_t e = 0; e < p->nspec; e++)
+        state_empty(st + e * (2 + K), K);
     for (size_t j0 = c0; j0 < c1; j0 += TILE) {
         size_t len = c1 - j0 < TILE ? c1 - j0 : TILE;
-        double tmax = direct_logits(p, q, j0, len, l, D, kernel);
+        double tmax0 = direct_logits(p, q, j0, len, l, p->nspec > 1 ? s->base : NULL, D, kernel);
         size_t me = p->self_col ? p->self_col[i] : i + p->self_offset;
-        if (p->self && me >= j0 && me < j0 + len) {
-            l[me - j0] += p->diag;
-            tmax = tile_max(l, len);
+        for (size_t e = 0; e < p->nspec; e++) {
+            const plan_spec *ps = &p->sp[e];
+            double tmax = e == 0 ? tmax0 : base_logits(ps, s->base, j0, len, l, kernel);
+            if (p->self && me >= j0 && me < j0 + len) {
+                l[me - j0] += ps->diag;
+                tmax = tile_max(l, len);
+            }
+            if (ps->floor)
+                tmax = floor_tile(l, len, ps->floor[i]);
+            if (tmax == -INFINITY)
+                continue;
+            double sum = direct_accumulate(p, j0, len, l, tmax, acc, K), *se = st + e * (2 + K);
+            merge(&se[0], &se[1], se + 2, K, tmax, sum, acc);
         }
-        if (p->floor)
-            tmax = floor_tile(l, len, p->floor[i]);
-        if (tmax == -INFINITY)
-            continue;
-        double sum = direct_accumulate(p, j0, len, l, tmax, acc, K);
-        merge(&st[0], &st[1], st + 2, K, tmax, sum, acc);
     }
 }
 
@@ -185,8 +214,8 @@ void ksum_direct_range(const plan *p, size_t i, size_t c0, size_t c1, direct_scr
  * then each row's exponentials relative to its max: g holds q.r on entry (bq x tr) and
  * exp(l - tmax_b) on return (a row of zeros when all its logits are -inf), ts the sums. */
 GFD_CLONES
-static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, size_t j0,
-                      size_t tr, double *g, double *tmax, double *ts)
+static void gemm_exps(const plan *p, const plan_spec *ps, size_t i0, size_t bq, const double *qn,
+                      size_t j0, size_t tr, double *g, double *tmax, double *ts)
 {
     for (size_t b = 0; b < bq; b++) {
         double *l = g + b * tr;
@@ -194,27 +223,25 @@ static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, siz
         if (p->kernel == GFD_KERNEL_VMF) {
             #pragma omp simd
             for (size_t j = 0; j < tr; j++)
-                l[j] *= p->coef;
+                l[j] *= ps->coef;
         } else if (p->kernel == GFD_KERNEL_GAUSS) {
             #pragma omp simd
             for (size_t j = 0; j < tr; j++) {
                 double d2 = qn[b] + rn[j] - 2 * l[j];
-                l[j] = -(d2 > 0 ? d2 : 0) * p->coef;
+                l[j] = -(d2 > 0 ? d2 : 0) * ps->coef;
             }
         } else {
             #pragma omp simd
             for (size_t j = 0; j < tr; j++) {
                 double d2 = qn[b] + rn[j] - 2 * l[j];
-                l[j] = -sqrt(d2 > p->min_sq ? d2 : p->min_sq) * p->coef;
+                l[j] = -sqrt(d2 > p->min_sq ? d2 : p->min_sq) * ps->coef;
             }
         }
-        if (p->bias)
-            for (size_t j = 0; j < tr; j++)
-                l[j] += p->bias[j0 + j];
+        add_bias(ps, j0, tr, l);
         size_t i = i0 + b, me = i + p->self_offset;
         if (p->self && me >= j0 && me < j0 + tr)
-            l[me - j0] += p->diag;
-        double mx = p->floor ? floor_tile(l, tr, p->floor[i]) : tile_max(l, tr), rs = 0;
+            l[me - j0] += ps->diag;
+        double mx = ps->floor ? floor_tile(l, tr, ps->floor[i]) : tile_max(l, tr), rs = 0;
         tmax[b] = mx;
         if (mx == -INFINITY) {
             memset(l, 0, tr * sizeof *l);
@@ -233,11 +260,12 @@ static void gemm_exps(const plan *p, size_t i0, size_t bq, const double *qn, siz
 /* gemm_exps in float32 (the f32 path): logits and exponentials in float, the row sums
  * accumulated in double. */
 GFD_CLONES
-static void gemm_exps_f32(const plan *p, size_t i0, size_t bq, const double *qn, size_t j0,
-                          size_t tr, float *g, double *tmax, double *ts)
+static void gemm_exps_f32(const plan *p, const plan_spec *ps, size_t i0, size_t bq,
+                          const double *qn, size_t j0, size_t tr, float *g, double *tmax,
+                          double *ts)
 {
     for (size_t b = 0; b < bq; b++) {
-        float *l = g + b * tr, q = (float)qn[b], coef = (float)p->coef, msq = (float)p->min_sq;
+        float *l = g + b * tr, q = (float)qn[b], coef = (float)ps->coef, msq = (float)p->min_sq;
         const double *rn = p->rnorm + j0;
         for (size_t j = 0; j < tr; j++) {
             float d2 = q + (float)rn[j] - 2 * l[j];
@@ -245,16 +273,16 @@ static void gemm_exps_f32(const plan *p, size_t i0, size_t bq, const double *qn,
                  : p->kernel == GFD_KERNEL_GAUSS ? -(d2 > 0 ? d2 : 0) * coef
                  : -sqrtf(d2 > msq ? d2 : msq) * coef;
         }
-        if (p->bias)
+        if (ps->bias)
             for (size_t j = 0; j < tr; j++)
-                l[j] += (float)p->bias[j0 + j];
+                l[j] += (float)ps->bias[j0 + j];
         size_t i = i0 + b, me = i + p->self_offset;
         if (p->self && me >= j0 && me < j0 + tr)
-            l[me - j0] += (float)p->diag;
+            l[me - j0] += (float)ps->diag;
         float mx = -INFINITY;
         for (size_t j = 0; j < tr; j++) {
-            if (p->floor)
-                l[j] = l[j] > (float)p->floor[i] ? l[j] : (float)p->floor[i];
+            if (ps->floor)
+                l[j] = l[j] > (float)ps->floor[i] ? l[j] : (float)ps->floor[i];
             mx = l[j] > mx ? l[j] : mx;
         }
         tmax[b] = mx;
@@ -273,13 +301,47 @@ static void gemm_exps_f32(const plan *p, size_t i0, size_t bq, const double *qn,
     }
 }
 
-/* Per-thread scratch of the gemm path (f32: the float buffers). */
+/* Per-thread scratch of the gemm path (f32: the float buffers; g0, gf0: a tile's products
+ * kept for the other specs, with several). */
 typedef struct {
-    double *qc, *qn, *g, *tmax, *ts, *tacc;
-    float *qf, *gf, *taccf;
+    double *qc, *qn, *g, *tmax, *ts, *tacc, *g0;
+    float *qf, *gf, *taccf, *gf0;
 } gemm_scratch;
 
-/* gemm_chunk in float32: the products by SGEMM, each tile's sums added into the row's state
+/* Each spec's tile in turn: its exponentials in g (from the products kept in g0 when there
+ * are several specs), the weighted sums of the value columns, merged into the states st
+ * (bq x nspec x (2 + k)). */
+static void spec_tiles(const plan *p, size_t i0, size_t bq, size_t j0, size_t tr,
+                       gemm_scratch *s, double *st)
+{
+    const size_t k = p->k, bytes = bq * tr * (p->f32 ? sizeof(float) : sizeof(double));
+    void *g = p->f32 ? (void *)s->gf : (void *)s->g, *g0 = p->f32 ? (void *)s->gf0 : (void *)s->g0;
+    if (p->nspec > 1)
+        memcpy(g0, g, bytes);
+    for (size_t e = 0; e < p->nspec; e++) {
+        if (e > 0)
+            memcpy(g, g0, bytes);
+        if (p->f32) {
+            gemm_exps_f32(p, &p->sp[e], i0, bq, s->qn, j0, tr, s->gf, s->tmax, s->ts);
+            if (k)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr,
+                            1.0f, s->gf, (int)tr, p->Vf + j0 * k, (int)k, 0.0f, s->taccf, (int)k);
+            for (size_t v = 0; v < bq * k; v++)
+                s->tacc[v] = s->taccf[v];
+        } else {
+            gemm_exps(p, &p->sp[e], i0, bq, s->qn, j0, tr, s->g, s->tmax, s->ts);
+            if (k)
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr,
+                            1.0, s->g, (int)tr, p->Vt + j0 * k, (int)k, 0.0, s->tacc, (int)k);
+        }
+        for (size_t b = 0; b < bq; b++) {
+            double *row = st + (b * p->nspec + e) * (2 + k);
+            merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
+        }
+    }
+}
+
+/* gemm_chunk in float32: the products by SGEMM, each tile's sums added into the rows' states
  * in double. */
 static void gemm_chunk_f32(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1,
                            gemm_scratch *s, double *st)
@@ -293,26 +355,19 @@ static void gemm_chunk_f32(const plan *p, size_t i0, size_t bq, size_t c0, size_
             nrm += (double)v * v;
         }
         s->qn[b] = nrm;
-        state_empty(st + b * (2 + k), k);
     }
+    for (size_t e = 0; e < bq * p->nspec; e++)
+        state_empty(st + e * (2 + k), k);
     for (size_t j0 = c0; j0 < c1; j0 += GEMM_TR) {
         size_t tr = c1 - j0 < GEMM_TR ? c1 - j0 : GEMM_TR;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)bq, (int)tr, (int)d, 1.0f,
                     s->qf, (int)d, p->Rf + j0 * d, (int)d, 0.0f, s->gf, (int)tr);
-        gemm_exps_f32(p, i0, bq, s->qn, j0, tr, s->gf, s->tmax, s->ts);
-        if (k)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr, 1.0f,
-                        s->gf, (int)tr, p->Vf + j0 * k, (int)k, 0.0f, s->taccf, (int)k);
-        for (size_t e = 0; e < bq * k; e++)
-            s->tacc[e] = s->taccf[e];
-        for (size_t b = 0; b < bq; b++) {
-            double *row = st + b * (2 + k);
-            merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
-        }
+        spec_tiles(p, i0, bq, j0, tr, s, st);
     }
 }
 
-/* The states st (bq x (2 + k)) of query rows [i0, i0 + bq) over the references [c0, c1). */
+/* The states st (bq x nspec x (2 + k)) of query rows [i0, i0 + bq) over the references
+ * [c0, c1). */
 static void gemm_chunk(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1,
                        gemm_scratch *s, double *st)
 {
@@ -325,24 +380,21 @@ static void gemm_chunk(const plan *p, size_t i0, size_t bq, size_t c0, size_t c1
             nrm += v * v;
         }
         s->qn[b] = nrm;
-        state_empty(st + b * (2 + k), k);
     }
+    for (size_t e = 0; e < bq * p->nspec; e++)
+        state_empty(st + e * (2 + k), k);
     for (size_t j0 = c0; j0 < c1; j0 += GEMM_TR) {
         size_t tr = c1 - j0 < GEMM_TR ? c1 - j0 : GEMM_TR;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)bq, (int)tr, (int)d, 1.0,
                     s->qc, (int)d, p->Rt + j0 * d, (int)d, 0.0, s->g, (int)tr);
-        gemm_exps(p, i0, bq, s->qn, j0, tr, s->g, s->tmax, s->ts);
-        if (k)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)bq, (int)k, (int)tr, 1.0,
-                        s->g, (int)tr, p->Vt + j0 * k, (int)k, 0.0, s->tacc, (int)k);
-        for (size_t b = 0; b < bq; b++) {
-            double *row = st + b * (2 + k);
-            merge(&row[0], &row[1], row + 2, k, s->tmax[b], s->ts[b], s->tacc + b * k);
-        }
+        spec_tiles(p, i0, bq, j0, tr, s, st);
     }
 }
 
 static int use_gemm(size_t d) { return d >= GEMM_MIN_D; }
+
+/* The doubles of a query row's states: one (max, sum, k sums) per spec. */
+static size_t row_width(const plan *p) { return p->nspec * (2 + p->k); }
 
 /* Copies R (and V) into the layout of the chosen path. */
 static int plan_layout(plan *p, const double *R, const double *V, gfd_err *err)
@@ -409,45 +461,50 @@ typedef struct {
     const plan *p;
     size_t block, nblocks, nchunks;
     int by_chunk;
-    double *states;  /* by_chunk: N x nchunks x (2 + k) */
+    double *states;  /* by_chunk: N x nchunks x row_width */
 } work;
 
 /* Per-thread scratch of either path, or NULL. */
 typedef struct {
     direct_scratch ds;
     gemm_scratch gs;
-    double *st;      /* block x (2 + k): a task's states */
+    double *st;      /* block x row_width: a task's states */
 } scratch;
 
 static int scratch_alloc(const work *w, scratch *s)
 {
     const plan *p = w->p;
     const size_t k = p->k, bq = w->block;
+    const int many = p->nspec > 1;
     memset(s, 0, sizeof *s);
-    s->st = malloc(bq * (2 + k) * sizeof(double));
+    s->st = malloc(bq * row_width(p) * sizeof(double));
     if (!use_gemm(p->d)) {
-        s->ds = (direct_scratch){malloc(TILE * sizeof(double)), malloc((k ? k : 1) * sizeof(double))};
-        return s->st && s->ds.l && s->ds.acc ? 0 : -1;
+        s->ds = (direct_scratch){malloc(TILE * sizeof(double)), malloc((k ? k : 1) * sizeof(double)),
+                                 many ? malloc(TILE * sizeof(double)) : NULL};
+        return s->st && s->ds.l && s->ds.acc && (!many || s->ds.base) ? 0 : -1;
     }
     s->gs = (gemm_scratch){malloc(bq * p->d * sizeof(double)), malloc(bq * sizeof(double)),
                            malloc(bq * GEMM_TR * sizeof(double)), malloc(bq * sizeof(double)),
                            malloc(bq * sizeof(double)), malloc(bq * (k ? k : 1) * sizeof(double)),
-                           NULL, NULL, NULL};
+                           NULL, NULL, NULL, NULL, NULL};
+    if (many && !p->f32 && !(s->gs.g0 = malloc(bq * GEMM_TR * sizeof(double))))
+        return -1;
     if (p->f32 && !((s->gs.qf = malloc(bq * p->d * sizeof(float))) &&
                     (s->gs.gf = malloc(bq * GEMM_TR * sizeof(float))) &&
-                    (s->gs.taccf = malloc(bq * (k ? k : 1) * sizeof(float)))))
+                    (s->gs.taccf = malloc(bq * (k ? k : 1) * sizeof(float))) &&
+                    (!many || (s->gs.gf0 = malloc(bq * GEMM_TR * sizeof(float))))))
         return -1;
     return s->st && s->gs.qc && s->gs.qn && s->gs.g && s->gs.tmax && s->gs.ts && s->gs.tacc ? 0 : -1;
 }
 
 static void scratch_free(scratch *s)
 {
-    free(s->st), free(s->ds.l), free(s->ds.acc);
+    free(s->st), free(s->ds.l), free(s->ds.acc), free(s->ds.base);
     free(s->gs.qc), free(s->gs.qn), free(s->gs.g), free(s->gs.tmax), free(s->gs.ts), free(s->gs.tacc);
-    free(s->gs.qf), free(s->gs.gf), free(s->gs.taccf);
+    free(s->gs.g0), free(s->gs.qf), free(s->gs.gf), free(s->gs.taccf), free(s->gs.gf0);
 }
 
-/* The states (bq x (2 + k)) of block b's rows over chunk c. */
+/* The states (bq x row_width) of block b's rows over chunk c. */
 static void block_chunk(const work *w, size_t b, size_t c, scratch *s, double *st)
 {
     const plan *p = w->p;
@@ -458,53 +515,66 @@ static void block_chunk(const work *w, size_t b, size_t c, scratch *s, double *s
         return;
     }
     for (size_t r = 0; r < bq; r++)
-        direct_chunk(p, i0 + r, c0, c1, &s->ds, st + r * (2 + p->k));
+        direct_chunk(p, i0 + r, c0, c1, &s->ds, st + r * row_width(p));
 }
 
-/* By rows: each task merges its block's chunks in order and finishes the rows. */
-static void task_rows(const work *w, size_t b, scratch *s, double *row, double *lse, double *out)
+/* Query row i's results from its states (one per spec). */
+static void finish_row(const plan *p, size_t i, const double *st)
+{
+    const size_t k = p->k;
+    for (size_t e = 0; e < p->nspec; e++) {
+        const plan_spec *ps = &p->sp[e];
+        state_finish(st + e * (2 + k), k, ps->lse + i, ps->out ? ps->out + i * k : NULL);
+    }
+}
+
+/* By rows: each task merges its block's chunks in order and finishes the rows (every
+ * spec's state of a row merges as one run of states: states are (max, sum, sums) each). */
+static void task_rows(const work *w, size_t b, scratch *s, double *row)
 {
     const plan *p = w->p;
     const size_t k = p->k, i0 = b * w->block, bq = p->n - i0 < w->block ? p->n - i0 : w->block;
-    for (size_t r = 0; r < bq; r++)
-        state_empty(row + r * (2 + k), k);
+    const size_t ns = bq * p->nspec;
+    for (size_t e = 0; e < ns; e++)
+        state_empty(row + e * (2 + k), k);
     for (size_t c = 0; c < w->nchunks; c++) {
         block_chunk(w, b, c, s, s->st);
-        for (size_t r = 0; r < bq; r++)
-            state_merge(row + r * (2 + k), s->st + r * (2 + k), k);
+        for (size_t e = 0; e < ns; e++)
+            state_merge(row + e * (2 + k), s->st + e * (2 + k), k);
     }
     for (size_t r = 0; r < bq; r++)
-        state_finish(row + r * (2 + k), k, lse + i0 + r, out ? out + (i0 + r) * k : NULL);
+        finish_row(p, i0 + r, row + r * row_width(p));
 }
 
 /* By chunks: every (block, chunk) state into w->states. */
 static void task_chunk(const work *w, size_t t, scratch *s)
 {
     const plan *p = w->p;
-    const size_t k = p->k, b = t / w->nchunks, c = t % w->nchunks, i0 = b * w->block;
+    const size_t rw = row_width(p), b = t / w->nchunks, c = t % w->nchunks, i0 = b * w->block;
     size_t bq = p->n - i0 < w->block ? p->n - i0 : w->block;
     block_chunk(w, b, c, s, s->st);
     for (size_t r = 0; r < bq; r++)
-        memcpy(w->states + ((i0 + r) * w->nchunks + c) * (2 + k), s->st + r * (2 + k),
-               (2 + k) * sizeof(double));
+        memcpy(w->states + ((i0 + r) * w->nchunks + c) * rw, s->st + r * rw, rw * sizeof(double));
 }
 
 /* Then each row merges its chunks' states in order. */
-static void finish_chunks(const work *w, double *lse, double *out)
+static void finish_chunks(const work *w)
 {
-    const size_t k = w->p->k, nc = w->nchunks;
-    #pragma omp parallel for schedule(static) if (w->p->n * w->p->m >= PARALLEL_MIN_PAIRS)
-    for (size_t i = 0; i < w->p->n; i++) {
-        double *first = w->states + i * nc * (2 + k);
+    const plan *p = w->p;
+    const size_t k = p->k, nc = w->nchunks, rw = row_width(p);
+    #pragma omp parallel for schedule(static) if (p->n * p->m >= PARALLEL_MIN_PAIRS)
+    for (size_t i = 0; i < p->n; i++) {
+        double *first = w->states + i * nc * rw;
         for (size_t c = 1; c < nc; c++)
-            state_merge(first, first + c * (2 + k), k);
-        state_finish(first, k, lse + i, out ? out + i * k : NULL);
+            for (size_t e = 0; e < p->nspec; e++)
+                state_merge(first + e * (2 + k), first + c * rw + e * (2 + k), k);
+        finish_row(p, i, first);
     }
 }
 
-static int run(const plan *p, double *lse, double *out)
+static int run(const plan *p)
 {
-    const size_t k = p->k;
+    const size_t rw = row_width(p);
     work w = {.p = p, .block = use_gemm(p->d) ? GEMM_BQ : ROW_BLOCK,
               .nchunks = (p->m + CHUNK - 1) / CHUNK};
     w.nblocks = (p->n + w.block - 1) / w.block;
@@ -513,13 +583,13 @@ static int run(const plan *p, double *lse, double *out)
     threads = omp_get_max_threads();
 #endif
     w.by_chunk = parallel && w.nchunks > 1 && p->n < (size_t)threads * ROWS_PER_THREAD;
-    if (w.by_chunk && !(w.states = malloc(p->n * w.nchunks * (2 + k) * sizeof(double))))
+    if (w.by_chunk && !(w.states = malloc(p->n * w.nchunks * rw * sizeof(double))))
         return -1;
     size_t tasks = w.by_chunk ? w.nblocks * w.nchunks : w.nblocks;
     #pragma omp parallel if (parallel)
     {
         scratch s;
-        double *row = malloc(w.block * (2 + k) * sizeof(double));
+        double *row = malloc(w.block * rw * sizeof(double));
         int ok = scratch_alloc(&w, &s) == 0 && row;
         if (!ok) {
             #pragma omp atomic write
@@ -532,13 +602,13 @@ static int run(const plan *p, double *lse, double *out)
             if (w.by_chunk)
                 task_chunk(&w, t, &s);
             else
-                task_rows(&w, t, &s, row, lse, out);
+                task_rows(&w, t, &s, row);
         }
         scratch_free(&s);
         free(row);
     }
     if (w.by_chunk && !failed)
-        finish_chunks(&w, lse, out);
+        finish_chunks(&w);
     free(w.states);
     return failed ? -1 : 0;
 }
@@ -554,28 +624,69 @@ static int check_spec(const gfd_ksum_spec *spec, size_t m, size_t d, gfd_err *er
     return 0;
 }
 
+static double spec_coef(const gfd_ksum_spec *spec)
+{
+    double h = spec->h;
+    return spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
+         : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h);
+}
+
+/* The specs of one multi call agree in all but h, bias, diag and floor. */
+static int check_specs(const gfd_ksum_spec *specs, size_t nspec, size_t m, size_t d, gfd_err *err)
+{
+    if (nspec < 1 || nspec > GFD_KSUM_MAX_SPECS)
+        return gfd_fail(err, GFD_EUSAGE, "kernel sum: %zu specs (1 to %d)", nspec, GFD_KSUM_MAX_SPECS);
+    for (size_t e = 0; e < nspec; e++) {
+        const gfd_ksum_spec *a = &specs[0], *b = &specs[e];
+        if (check_spec(b, m, d, err) < 0)
+            return -1;
+        if (b->kernel != a->kernel || b->self != a->self || b->self_offset != a->self_offset ||
+            b->min_sqdist != a->min_sqdist || b->engine != a->engine)
+            return gfd_fail(err, GFD_EUSAGE, "kernel sum: specs of one call differ beyond h, "
+                            "bias, diag and floor");
+    }
+    return 0;
+}
+
+int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t d,
+                   const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
+                   double *const *lse, double *const *out, gfd_err *err)
+{
+    if (check_specs(specs, nspec, m, d, err) < 0)
+        return -1;
+    const gfd_engine *engine = specs[0].engine;
+    if (nspec > 1 && engine && engine->rtol > 0) {  /* each spec prunes its own pairs */
+        for (size_t e = 0; e < nspec; e++)
+            if (gfd_ksum(Q, n, R, m, d, V, k, &specs[e], lse[e], out ? out[e] : NULL, err) < 0)
+                return -1;
+        return 0;
+    }
+    plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .kernel = specs[0].kernel,
+              .self = specs[0].self, .self_offset = specs[0].self_offset, .nspec = nspec,
+              .f32 = engine && engine->f32 && use_gemm(d),
+              .min_sq = specs[0].min_sqdist > 0 ? specs[0].min_sqdist : 0};
+    for (size_t e = 0; e < nspec; e++)
+        p.sp[e] = (plan_spec){.coef = spec_coef(&specs[e]), .bias = specs[e].bias,
+                              .diag = specs[e].diag, .floor = specs[e].floor, .lse = lse[e],
+                              .out = out ? out[e] : NULL};
+    int pruned = nspec == 1 ? ksum_pruned(Q, n, R, m, d, V, k, specs, p.sp[0].coef, p.sp[0].lse,
+                                          p.sp[0].out, err) : 0;
+    if (pruned != 0)
+        return pruned < 0 ? -1 : 0;
+    if (engine && engine->stats) {  /* exact: every pair kept */
+        double pairs = (double)nspec * (double)n * (double)m;
+        engine->stats->pairs += pairs, engine->stats->kept += pairs;
+    }
+    int rc = plan_layout(&p, R, V, err);
+    if (rc == 0 && n > 0 && run(&p) < 0)
+        rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
+    plan_free(&p);
+    return rc;
+}
+
 int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
              const double *V, size_t k, const gfd_ksum_spec *spec,
              double *lse, double *out, gfd_err *err)
 {
-    if (check_spec(spec, m, d, err) < 0)
-        return -1;
-    double h = spec->h;
-    plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .bias = spec->bias,
-              .kernel = spec->kernel, .self = spec->self,
-              .self_offset = spec->self_offset, .diag = spec->diag, .floor = spec->floor,
-              .f32 = spec->engine && spec->engine->f32 && use_gemm(d),
-              .min_sq = spec->min_sqdist > 0 ? spec->min_sqdist : 0,
-              .coef = spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
-                    : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h)};
-    int pruned = ksum_pruned(Q, n, R, m, d, V, k, spec, p.coef, lse, out, err);
-    if (pruned != 0)
-        return pruned < 0 ? -1 : 0;
-    if (spec->engine && spec->engine->stats)  /* exact: every pair kept */
-        spec->engine->stats->pairs += (double)n * (double)m, spec->engine->stats->kept += (double)n * (double)m;
-    int rc = plan_layout(&p, R, V, err);
-    if (rc == 0 && n > 0 && run(&p, lse, out) < 0)
-        rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
-    plan_free(&p);
-    return rc;
+    return gfd_ksum_multi(Q, n, R, m, d, V, k, spec, 1, &lse, out ? &out : NULL, err);
 }

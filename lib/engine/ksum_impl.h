@@ -52,6 +52,16 @@ static inline void state_finish(const double *st, size_t k, double *lse, double 
         out[c] = st[1] > 0 ? st[2 + c] / st[1] : 0;
 }
 
+/* What differs between the specs of one call (gfd_ksum_multi), and where each one's
+ * results go. */
+typedef struct {
+    double coef;          /* gauss 1/(2h^2), laplace 1/h, vmf 1/h^2 */
+    const double *bias;
+    double diag;
+    const double *floor;  /* N per-query logit floors, or NULL */
+    double *lse, *out;
+} plan_spec;
+
 /* Everything the inner loops share, prepared once per call. */
 typedef struct {
     size_t n, m, d, k;
@@ -61,25 +71,25 @@ typedef struct {
     double *vt_copy;
     double *rnorm;        /* gemm: |r_j - mean|^2 */
     double *center;       /* gemm: mean of R (zero for vMF) */
-    const double *bias;
     gfd_kernel kernel;
-    double coef;          /* gauss 1/(2h^2), laplace 1/h, vmf 1/h^2 */
     double min_sq;        /* the squared-distance clamp (laplace) */
     int self;
     size_t self_offset;   /* query row i is reference row i + self_offset */
     const size_t *self_col; /* or, when not NULL, reference self_col[i] (pruned path) */
-    double diag;
-    const double *floor;  /* N per-query logit floors, or NULL */
+    size_t nspec;         /* the specs sharing the distances, 1 .. GFD_KSUM_MAX_SPECS */
+    plan_spec sp[GFD_KSUM_MAX_SPECS];
     int f32;              /* gemm path in float32 (gfd_engine.f32): Rf, Vf replace Rt, Vt */
     float *Rf, *Vf;       /* M x d centred rows, M x k values */
 } plan;
 
-/* Per-thread scratch of the direct path: a tile of logits, a tile's weighted sums. */
+/* Per-thread scratch of the direct path: a tile of logits, a tile's weighted sums, and
+ * with several specs the tile's distances (NULL with one). */
 typedef struct {
-    double *l, *acc;
+    double *l, *acc, *base;
 } direct_scratch;
 
-/* The state st of query row i over the references [c0, c1) of the direct layout. */
+/* The states st (nspec x (2 + k)) of query row i over the references [c0, c1) of the
+ * direct layout. */
 void ksum_direct_range(const plan *p, size_t i, size_t c0, size_t c1, direct_scratch *s,
                        double *st);
 

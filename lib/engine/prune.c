@@ -45,14 +45,14 @@ typedef struct {
 static double logit_bound(const plan *p, double delta)
 {
     if (p->kernel == GFD_KERNEL_GAUSS)
-        return -p->coef * delta * delta;
-    return -p->coef * sqrt(fmax(delta * delta, p->min_sq));
+        return -p->sp[0].coef * delta * delta;
+    return -p->sp[0].coef * sqrt(fmax(delta * delta, p->min_sq));
 }
 
 /* The distance at which the logit bound falls to lb (lb < 0): its inverse. */
 static double bound_distance(const plan *p, double lb)
 {
-    return p->kernel == GFD_KERNEL_GAUSS ? sqrt(-lb / p->coef) : -lb / p->coef;
+    return p->kernel == GFD_KERNEL_GAUSS ? sqrt(-lb / p->sp[0].coef) : -lb / p->sp[0].coef;
 }
 
 /* The grid cell index of one coordinate, clamped into the grid. */
@@ -83,7 +83,7 @@ static int grid_size(grid *g, const plan *p, const double *R)
             lo[c] = fmin(lo[c], R[j * d + c]), hi[c] = fmax(hi[c], R[j * d + c]);
     double cap = fmax(1, (double)m / 4), cells;
     g->d = d;
-    g->side = p->kernel == GFD_KERNEL_GAUSS ? 1 / sqrt(p->coef) : 2 / p->coef;
+    g->side = p->kernel == GFD_KERNEL_GAUSS ? 1 / sqrt(p->sp[0].coef) : 2 / p->sp[0].coef;
     for (;;) {
         cells = 1;
         for (size_t c = 0; c < d; c++)
@@ -138,7 +138,7 @@ static void grid_cells(grid *g, const plan *p, const double *R, const size_t *or
             const double *x = R + order[r] * d;
             for (size_t e = 0; e < d; e++)
                 g->lo[c * d + e] = fmin(g->lo[c * d + e], x[e]), g->hi[c * d + e] = fmax(g->hi[c * d + e], x[e]);
-            double b = p->bias ? p->bias[r] : 0;  /* p->bias is already in sorted order */
+            double b = p->sp[0].bias ? p->sp[0].bias[r] : 0;  /* the bias is already in sorted order */
             merge(&mx, &s, NULL, 0, b, 1, NULL);
         }
         g->lmass[c] = s > 0 ? mx + log(s) : -INFINITY;
@@ -415,7 +415,7 @@ static int sorted_layout(plan *p, const double *R, const double *V, const double
             (*bias_sorted)[r] = bias[j];
     }
     p->Vt = p->vt_copy;
-    p->bias = *bias_sorted;
+    p->sp[0].bias = *bias_sorted;
     return 0;
 }
 
@@ -461,9 +461,9 @@ int ksum_pruned(const double *Q, size_t n, const double *R, size_t m, size_t d,
 {
     if (!applies(spec, d) || n == 0)
         return 0;
-    plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .kernel = spec->kernel, .coef = coef,
+    plan p = {.n = n, .m = m, .d = d, .k = k, .Q = Q, .kernel = spec->kernel, .nspec = 1,
               .min_sq = spec->min_sqdist > 0 ? spec->min_sqdist : 0, .self = spec->self,
-              .diag = spec->diag};
+              .sp[0] = {.coef = coef, .diag = spec->diag}};
     grid g = {0};
     if (!grid_size(&g, &p, R))
         return 0;

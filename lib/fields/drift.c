@@ -8,6 +8,8 @@
  * - two floored passes (bias -c_t/2, per-particle floor r_i/2 + log sqrt(floor), values
  *   [w_t, w_t t]) give the masses S_n, S_p and maps T_n, T_p of each block, and
  *   F = S_n S_p (T_p - T_n) (the rowsum(c_neg + c_pos) x term of §3.4 vanishes).
+ * Each pass runs for a group of temperatures at once (gfd_ksum_multi: the distances once),
+ * as many as TEMP_GROUP_BYTES of per-temperature N x (d+1) sums allow.
  * Owns the distance scale too (a plain O(N (N+M)) sum, not a kernel sum).
  * On the sphere (MATH §4) the distance is the cosine distance D = 1 - x.t = |x - t|^2/2
  * of unit rows: the laplace logits -D/(R div) are then the vMF kernel's x.t/(R div) up
@@ -72,6 +74,8 @@ typedef struct {
 #define SCALE_MIN 1e-3     /* MATH §3.4: floors of the scale and s_in */
 #define RMS_MIN 1e-8       /* MATH §3.4: floor of mean(F^2) */
 #define DIST_TILE 512      /* targets per tile of the scale sum */
+_Static_assert(GFD_OPT_MAX_VALUES <= GFD_KSUM_MAX_SPECS, "a group of temperatures is one multi call");
+#define TEMP_GROUP_BYTES ((size_t)256 << 20)  /* per-temperature sums held at once */
 
 /* What every temperature shares. */
 typedef struct {
@@ -183,24 +187,39 @@ static double *weighted_values(const gfd_cloud *T, const double *w, gfd_err *err
     return v;
 }
 
-/* Scratch of mode "both", carved from one allocation: N doubles each (lxx, lxy, r, fl, bx,
- * ln, lp), M each (cy, by), N x (d+1) each (outn, outp); values vx, vy of each set. */
+/* One temperature's scratch of mode "both": N doubles each (lxx, lxy, r, fl, bx, ln, lp),
+ * M each (cy, by), N x (d+1) each (outn, outp). */
 typedef struct {
-    double *lxx, *lxy, *r, *fl, *bx, *ln, *lp, *cy, *by, *outn, *outp, *vx, *vy;
+    double *lxx, *lxy, *r, *fl, *bx, *ln, *lp, *cy, *by, *outn, *outp;
 } both_buf;
 
-static double *both_alloc(const drift_ctx *cx, both_buf *b, gfd_err *err)
+static size_t both_doubles(const drift_ctx *cx)
+{
+    return 7 * cx->n + 2 * cx->m + 2 * cx->n * (cx->d + 1);
+}
+
+/* The scratch of nt temperatures, carved from one allocation (returned). */
+static double *both_alloc(const drift_ctx *cx, both_buf *b, size_t nt, gfd_err *err)
 {
     const size_t n = cx->n, m = cx->m, k = cx->d + 1;
-    double *p = gfd_alloc(7 * n + 2 * m + 2 * n * k, sizeof *p, "drift scratch", err), *q = p;
-    if (!p)
-        return NULL;
-    double **slot[] = {&b->lxx, &b->lxy, &b->r, &b->fl, &b->bx, &b->ln, &b->lp, &b->cy, &b->by,
-                       &b->outn, &b->outp};
-    size_t len[] = {n, n, n, n, n, n, n, m, m, n * k, n * k};
-    for (size_t e = 0; e < sizeof len / sizeof *len; e++)
-        *slot[e] = q, q += len[e];
+    double *p = gfd_alloc(nt, both_doubles(cx) * sizeof *p, "drift scratch", err), *q = p;
+    for (size_t t = 0; p && t < nt; t++) {
+        double **slot[] = {&b[t].lxx, &b[t].lxy, &b[t].r, &b[t].fl, &b[t].bx, &b[t].ln, &b[t].lp,
+                           &b[t].cy, &b[t].by, &b[t].outn, &b[t].outp};
+        size_t len[] = {n, n, n, n, n, n, n, m, m, n * k, n * k};
+        for (size_t e = 0; e < sizeof len / sizeof *len; e++)
+            *slot[e] = q, q += len[e];
+    }
     return p;
+}
+
+/* How many temperatures a pass takes at once: what TEMP_GROUP_BYTES of scratch holds, at
+ * least one. */
+static size_t temp_group(const drift_ctx *cx, size_t per_temp_doubles)
+{
+    size_t fit = TEMP_GROUP_BYTES / (per_temp_doubles * sizeof(double) + 1);
+    size_t nt = (size_t)cx->o->ntemps;
+    return fit < 1 ? 1 : fit < nt ? fit : nt;
 }
 
 /* The floor's share of the affinity mass is measured on SHARE_BLOCKS evenly spaced blocks
@@ -250,62 +269,6 @@ static int floor_share(const drift_ctx *cx, gfd_ksum_spec sx, gfd_ksum_spec sy, 
     return 0;
 }
 
-/* MATH §3.4, normalize both: F_R (scaled coordinates, N x d) for temperature R; *share (when
- * not NULL) the floor's share of the affinity mass. */
-static int drift_both(const drift_ctx *cx, double R, both_buf *b, double *F, double *share,
-                      gfd_err *err)
-{
-    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
-    const double *X = cx->X->x, *Y = cx->Y->x;
-    gfd_ksum_spec sx = temp_spec(cx, R), sy = sx;
-    sx.self = 1;
-    if (gfd_ksum(X, n, X, n, d, NULL, 0, &sx, b->lxx, NULL, err) < 0 ||
-        gfd_ksum(X, n, Y, m, d, NULL, 0, &sy, b->lxy, NULL, err) < 0 ||
-        gfd_ksum(Y, m, X, n, d, NULL, 0, &sy, b->cy, NULL, err) < 0)
-        return -1;
-    double log_s = 0.5 * log(cx->o->floor);  /* sqrt(max(p, floor)) = max(sqrt p, sqrt floor) */
-    for (size_t i = 0; i < n; i++) {
-        double hi = fmax(b->lxx[i], b->lxy[i]), lo = fmin(b->lxx[i], b->lxy[i]);
-        b->r[i] = hi + log1p(exp(lo - hi));  /* row lse over [X, Y] */
-        b->fl[i] = log_s + 0.5 * b->r[i];
-        b->bx[i] = -0.5 * b->lxx[i];         /* column lse of X columns = row lse of X block */
-    }
-    for (size_t j = 0; j < m; j++)
-        b->by[j] = -0.5 * b->cy[j];
-    sx.bias = b->bx, sy.bias = b->by;
-    sx.floor = sy.floor = b->fl;
-    if (gfd_ksum(X, n, X, n, d, b->vx, k, &sx, b->ln, b->outn, err) < 0 ||
-        gfd_ksum(X, n, Y, m, d, b->vy, k, &sy, b->lp, b->outp, err) < 0 ||
-        (share && cx->o->floor > 0 && floor_share(cx, sx, sy, b, share, err) < 0))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const double *on = b->outn + i * k, *op = b->outp + i * k;
-        /* S = sum_t A_it = exp(lse - r/2) * (softmax-weighted mean of w_t) */
-        double sn = exp(b->ln[i] - 0.5 * b->r[i]) * on[0], sp = exp(b->lp[i] - 0.5 * b->r[i]) * op[0];
-        for (size_t c = 0; c < d; c++) {
-            double tn = on[0] > 0 ? on[1 + c] / on[0] : 0, tp = op[0] > 0 ? op[1 + c] / op[0] : 0;
-            F[i * d + c] = sn * sp * (tp - tn) / cx->s_in;  /* MATH §3.4: c_neg X_s + c_pos Y_s - ... */
-        }
-    }
-    return 0;
-}
-
-/* MATH §3.4, normalize sep: F_R = m_p - m_q (scaled coordinates). */
-static int drift_sep(const drift_ctx *cx, double R, const double *logwx, const double *logwy,
-                     double *mp, double *mq, double *lse, double *F, gfd_err *err)
-{
-    const size_t n = cx->n, m = cx->m, d = cx->d;
-    gfd_ksum_spec sx = temp_spec(cx, R), sy = sx;
-    sx.self = 1;
-    sx.bias = logwx, sy.bias = logwy;
-    if (gfd_ksum(cx->X->x, n, cx->Y->x, m, d, cx->Y->x, d, &sy, lse, mp, err) < 0 ||
-        gfd_ksum(cx->X->x, n, cx->X->x, n, d, cx->X->x, d, &sx, lse, mq, err) < 0)
-        return -1;
-    for (size_t e = 0; e < n * d; e++)
-        F[e] = (mp[e] - mq[e]) / cx->s_in;
-    return 0;
-}
-
 /* V += s_in F_R / sqrt(max(mean(F_R^2), 1e-8)) (MATH §3.4), or s_in F_R with --no-rms. */
 static void add_temperature(const drift_ctx *cx, const double *F, double *V)
 {
@@ -316,6 +279,109 @@ static void add_temperature(const drift_ctx *cx, const double *F, double *V)
     double div = cx->o->no_rms ? 1 : sqrt(fmax(ss / (double)nd, RMS_MIN));
     for (size_t e = 0; e < nd; e++)
         V[e] += cx->s_in * (F[e] / div);
+}
+
+/* The lse passes of temperatures R[0 .. nt): r over [X, Y] and the column lse of X (from
+ * the X block) and of Y (a pass Y vs X), then the floored passes' biases and floors. */
+static int both_lse(const drift_ctx *cx, const double *R, size_t nt, both_buf *b,
+                    gfd_ksum_spec *sx, gfd_ksum_spec *sy, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d;
+    double *lxx[GFD_KSUM_MAX_SPECS], *lxy[GFD_KSUM_MAX_SPECS], *cy[GFD_KSUM_MAX_SPECS];
+    for (size_t t = 0; t < nt; t++) {
+        sx[t] = sy[t] = temp_spec(cx, R[t]);
+        sx[t].self = 1;
+        lxx[t] = b[t].lxx, lxy[t] = b[t].lxy, cy[t] = b[t].cy;
+    }
+    if (gfd_ksum_multi(cx->X->x, n, cx->X->x, n, d, NULL, 0, sx, nt, lxx, NULL, err) < 0 ||
+        gfd_ksum_multi(cx->X->x, n, cx->Y->x, m, d, NULL, 0, sy, nt, lxy, NULL, err) < 0 ||
+        gfd_ksum_multi(cx->Y->x, m, cx->X->x, n, d, NULL, 0, sy, nt, cy, NULL, err) < 0)
+        return -1;
+    double log_s = 0.5 * log(cx->o->floor);  /* sqrt(max(p, floor)) = max(sqrt p, sqrt floor) */
+    for (size_t t = 0; t < nt; t++) {
+        both_buf *bt = &b[t];
+        for (size_t i = 0; i < n; i++) {
+            double hi = fmax(bt->lxx[i], bt->lxy[i]), lo = fmin(bt->lxx[i], bt->lxy[i]);
+            bt->r[i] = hi + log1p(exp(lo - hi));  /* row lse over [X, Y] */
+            bt->fl[i] = log_s + 0.5 * bt->r[i];
+            bt->bx[i] = -0.5 * bt->lxx[i];        /* column lse of X columns = row lse of X block */
+        }
+        for (size_t j = 0; j < m; j++)
+            bt->by[j] = -0.5 * bt->cy[j];
+        sx[t].bias = bt->bx, sy[t].bias = bt->by;
+        sx[t].floor = sy[t].floor = bt->fl;
+    }
+    return 0;
+}
+
+/* F (scaled coordinates, N x d) from one temperature's floored passes. */
+static void both_force(const drift_ctx *cx, const both_buf *b, double *F)
+{
+    const size_t n = cx->n, d = cx->d, k = d + 1;
+    for (size_t i = 0; i < n; i++) {
+        const double *on = b->outn + i * k, *op = b->outp + i * k;
+        /* S = sum_t A_it = exp(lse - r/2) * (softmax-weighted mean of w_t) */
+        double sn = exp(b->ln[i] - 0.5 * b->r[i]) * on[0], sp = exp(b->lp[i] - 0.5 * b->r[i]) * op[0];
+        for (size_t c = 0; c < d; c++) {
+            double tn = on[0] > 0 ? on[1 + c] / on[0] : 0, tp = op[0] > 0 ? op[1 + c] / op[0] : 0;
+            F[i * d + c] = sn * sp * (tp - tn) / cx->s_in;  /* MATH §3.4: c_neg X_s + c_pos Y_s - ... */
+        }
+    }
+}
+
+/* MATH §3.4, normalize both, temperatures R[0 .. nt): V += each one's normalised F (F:
+ * scratch); *share (when not NULL) the floor's largest share of the affinity mass. */
+static int drift_both(const drift_ctx *cx, const double *R, size_t nt, both_buf *b,
+                      const double *vx, const double *vy, double *F, double *V, double *share,
+                      gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d, k = d + 1;
+    gfd_ksum_spec sx[GFD_KSUM_MAX_SPECS], sy[GFD_KSUM_MAX_SPECS];
+    double *ln[GFD_KSUM_MAX_SPECS], *lp[GFD_KSUM_MAX_SPECS];
+    double *outn[GFD_KSUM_MAX_SPECS], *outp[GFD_KSUM_MAX_SPECS];
+    if (both_lse(cx, R, nt, b, sx, sy, err) < 0)
+        return -1;
+    for (size_t t = 0; t < nt; t++)
+        ln[t] = b[t].ln, lp[t] = b[t].lp, outn[t] = b[t].outn, outp[t] = b[t].outp;
+    if (gfd_ksum_multi(cx->X->x, n, cx->X->x, n, d, vx, k, sx, nt, ln, outn, err) < 0 ||
+        gfd_ksum_multi(cx->X->x, n, cx->Y->x, m, d, vy, k, sy, nt, lp, outp, err) < 0)
+        return -1;
+    for (size_t t = 0; t < nt; t++) {
+        double sh = 0;
+        if (share && cx->o->floor > 0 && floor_share(cx, sx[t], sy[t], &b[t], &sh, err) < 0)
+            return -1;
+        if (share)
+            *share = fmax(*share, sh);
+        both_force(cx, &b[t], F);
+        add_temperature(cx, F, V);
+    }
+    return 0;
+}
+
+/* MATH §3.4, normalize sep, temperatures R[0 .. nt): F_R = m_p - m_q (scaled coordinates);
+ * V += each one's normalised F_R. mp, mq: nt x N x d, lse: N. */
+static int drift_sep(const drift_ctx *cx, const double *R, size_t nt, const double *logwx,
+                     const double *logwy, double *mp, double *mq, double *lse, double *F,
+                     double *V, gfd_err *err)
+{
+    const size_t n = cx->n, m = cx->m, d = cx->d;
+    gfd_ksum_spec sx[GFD_KSUM_MAX_SPECS], sy[GFD_KSUM_MAX_SPECS];
+    double *lses[GFD_KSUM_MAX_SPECS], *mps[GFD_KSUM_MAX_SPECS], *mqs[GFD_KSUM_MAX_SPECS];
+    for (size_t t = 0; t < nt; t++) {
+        sx[t] = sy[t] = temp_spec(cx, R[t]);
+        sx[t].self = 1;
+        sx[t].bias = logwx, sy[t].bias = logwy;
+        lses[t] = lse, mps[t] = mp + t * n * d, mqs[t] = mq + t * n * d;
+    }
+    if (gfd_ksum_multi(cx->X->x, n, cx->Y->x, m, d, cx->Y->x, d, sy, nt, lses, mps, err) < 0 ||
+        gfd_ksum_multi(cx->X->x, n, cx->X->x, n, d, cx->X->x, d, sx, nt, lses, mqs, err) < 0)
+        return -1;
+    for (size_t t = 0; t < nt; t++) {
+        for (size_t e = 0; e < n * d; e++)
+            F[e] = (mps[t][e] - mqs[t][e]) / cx->s_in;
+        add_temperature(cx, F, V);
+    }
+    return 0;
 }
 
 /* The value of opt: given, else the preset's (a REAL option, or flags: return 0/1). */
@@ -389,39 +455,34 @@ static int drift_setup(drift_ctx *cx, gfd_err *err)
 /* *share (when not NULL): the floor's largest share over the temperatures. */
 static int drift_temps_both(const drift_ctx *cx, double *F, double *V, double *share, gfd_err *err)
 {
-    both_buf b;
-    double *scratch = both_alloc(cx, &b, err);
-    b.vx = scratch ? weighted_values(cx->X, cx->wx, err) : NULL;
-    b.vy = b.vx ? weighted_values(cx->Y, cx->wy, err) : NULL;
-    int rc = b.vy ? 0 : -1;
-    for (int t = 0; rc == 0 && t < cx->o->ntemps; t++) {
-        double sh = 0;
-        rc = drift_both(cx, cx->o->temps[t], &b, F, share ? &sh : NULL, err);
-        if (share)
-            *share = fmax(*share, sh);
-        if (rc == 0)
-            add_temperature(cx, F, V);
-    }
-    free(scratch), free(b.vx), free(b.vy);
+    const size_t group = temp_group(cx, both_doubles(cx)), nt = (size_t)cx->o->ntemps;
+    both_buf b[GFD_KSUM_MAX_SPECS];
+    double *scratch = both_alloc(cx, b, group, err);
+    double *vx = scratch ? weighted_values(cx->X, cx->wx, err) : NULL;
+    double *vy = vx ? weighted_values(cx->Y, cx->wy, err) : NULL;
+    int rc = vy ? 0 : -1;
+    for (size_t t = 0; rc == 0 && t < nt; t += group)
+        rc = drift_both(cx, cx->o->temps + t, nt - t < group ? nt - t : group, b, vx, vy, F, V,
+                        share, err);
+    free(scratch), free(vx), free(vy);
     return rc;
 }
 
 static int drift_temps_sep(const drift_ctx *cx, double *F, double *V, gfd_err *err)
 {
-    const size_t n = cx->n, m = cx->m, d = cx->d;
+    const size_t n = cx->n, m = cx->m, d = cx->d, nt = (size_t)cx->o->ntemps;
+    const size_t group = temp_group(cx, 2 * n * d);
     double *lwx = gfd_alloc(n, sizeof(double), "drift scratch", err);
     double *lwy = gfd_alloc(m, sizeof(double), "drift scratch", err);
     double *lse = gfd_alloc(n, sizeof(double), "drift scratch", err);
-    double *mp = gfd_alloc(n, d * sizeof(double), "drift scratch", err);
-    double *mq = gfd_alloc(n, d * sizeof(double), "drift scratch", err);
+    double *mp = gfd_alloc(group * n, d * sizeof(double), "drift scratch", err);
+    double *mq = gfd_alloc(group * n, d * sizeof(double), "drift scratch", err);
     int rc = lwx && lwy && lse && mp && mq ? 0 : -1;
     if (rc == 0)
         rc = gfd_cloud_logweights(cx->X, lwx, err) < 0 || gfd_cloud_logweights(cx->Y, lwy, err) < 0 ? -1 : 0;
-    for (int t = 0; rc == 0 && t < cx->o->ntemps; t++) {
-        rc = drift_sep(cx, cx->o->temps[t], lwx, lwy, mp, mq, lse, F, err);
-        if (rc == 0)
-            add_temperature(cx, F, V);
-    }
+    for (size_t t = 0; rc == 0 && t < nt; t += group)
+        rc = drift_sep(cx, cx->o->temps + t, nt - t < group ? nt - t : group, lwx, lwy, mp, mq,
+                       lse, F, V, err);
     free(lwx), free(lwy), free(lse), free(mp), free(mq);
     return rc;
 }

@@ -67,6 +67,15 @@ int gfd_ksum(const double *Q, size_t n, const double *R, size_t m, size_t d,
              const double *V, size_t k, const gfd_ksum_spec *spec,
              double *lse, double *out, gfd_err *err);
 
+/* Up to GFD_KSUM_MAX_SPECS kernel sums of the same Q, R and V whose specs differ only in h,
+ * bias, diag and floor (drift's temperatures): the distances (direct path) or the products
+ * q.r (OpenBLAS path) are computed once per tile for all of them. lse[e] and out[e] (out
+ * NULL when k == 0) receive spec e's results, the same values as gfd_ksum with specs[e]. */
+#define GFD_KSUM_MAX_SPECS 16
+int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t d,
+                   const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
+                   double *const *lse, double *const *out, gfd_err *err);
+
 /* The per-row state of the reduction and its merge: (max, sum of exp(l - max), sums of
  * exp(l - max) v). Tiles and chunks of R (and, later, shards of R on other machines) all
  * reduce through this one function. */
