@@ -1,4 +1,5 @@
 /* Error values: formatting and prefixing messages, code names, checked allocation. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,17 @@ const char *gfd_error_name(enum gfd_code code)
 {
     static const char *const names[] = {"ok", "usage", "data", "io", "nomem", "numeric"};
     return (unsigned)code < sizeof names / sizeof *names ? names[code] : "unknown";
+}
+
+int gfd_check_finite(const double *x, size_t n, size_t width, const char *what, const char *why,
+                     gfd_err *err)
+{
+    for (size_t e = 0; e < n * width; e++)
+        if (!isfinite(x[e]))
+            return gfd_fail(err, GFD_ENUMERIC, "%s of point %zu is %s%s%s", what, e / width + 1,
+                            isnan(x[e]) ? "nan" : x[e] > 0 ? "inf" : "-inf", why ? ": " : "",
+                            why ? why : "");
+    return 0;
 }
 
 void *gfd_alloc(size_t n, size_t size, const char *what, gfd_err *err)

@@ -50,5 +50,9 @@ int gfd_kde(const gfd_cloud *Y, const double *Q, size_t n, gfd_kernel kernel, do
         for (size_t c = 0; score && c < d; c++)  /* MATH §2.2: (m_p(x) - x) / h^2 */
             score[i * d + c] = (score[i * d + c] - Q[i * d + c]) / (h * h);
     }
+    const char *why = "the bandwidth is too small for the distances (try -b median)";
+    if (gfd_check_finite(logp, n, 1, "the log-density", why, err) < 0 ||
+        (score && gfd_check_finite(score, n, d, "the score", why, err) < 0))
+        return -1;
     return 0;
 }

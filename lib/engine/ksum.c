@@ -613,10 +613,20 @@ static int run(const plan *p)
     return failed ? -1 : 0;
 }
 
+static double spec_coef(const gfd_ksum_spec *spec)
+{
+    double h = spec->h;
+    return spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
+         : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h);
+}
+
 static int check_spec(const gfd_ksum_spec *spec, size_t m, size_t d, gfd_err *err)
 {
     if (!(spec->h > 0) || !isfinite(spec->h))
         return gfd_fail(err, GFD_EUSAGE, "bandwidth must be a positive number, not %g", spec->h);
+    if (!isfinite(spec_coef(spec)))
+        return gfd_fail(err, GFD_ENUMERIC, "bandwidth %g is too small: the kernel's exponent "
+                        "overflows", spec->h);
     if (m == 0 || d == 0)
         return gfd_fail(err, GFD_EDATA, "kernel sum over an empty reference set");
     if ((size_t)(int)d != d || (size_t)(int)m != m)
@@ -624,12 +634,6 @@ static int check_spec(const gfd_ksum_spec *spec, size_t m, size_t d, gfd_err *er
     return 0;
 }
 
-static double spec_coef(const gfd_ksum_spec *spec)
-{
-    double h = spec->h;
-    return spec->kernel == GFD_KERNEL_GAUSS ? 1 / (2 * h * h)
-         : spec->kernel == GFD_KERNEL_LAPLACE ? 1 / h : 1 / (h * h);
-}
 
 /* The specs of one multi call agree in all but h, bias, diag and floor. */
 static int check_specs(const gfd_ksum_spec *specs, size_t nspec, size_t m, size_t d, gfd_err *err)

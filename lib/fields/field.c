@@ -480,7 +480,8 @@ int gfd_field_velocity(gfd_field *f, const gfd_cloud *X, const gfd_cloud *Y,
         field_batches(f->batch, f->target_batch, X, Y, a, parts_velocity, f, V, err) < 0)
         return -1;
     f->geom->tangent_rows(X->x, X->n, X->d, V);
-    return 0;
+    return gfd_check_finite(V, X->n, X->d, "the velocity", "the bandwidth (or a temperature) is "
+                            "too small for the distances, or the particles diverged", err);
 }
 
 /* Part i's report line, or 0 when it reports nothing. */

@@ -32,6 +32,10 @@ int gfd_fail(gfd_err *err, enum gfd_code code, const char *fmt, ...) GFD_PRINTF(
 int gfd_err_prefix(gfd_err *err, const char *fmt, ...) GFD_PRINTF(2, 3);
 /* The code's name: "ok", "usage", "data", "io", "nomem", "numeric" ("unknown" otherwise). */
 const char *gfd_error_name(enum gfd_code code);
+/* 0 when the n x width values x are all finite; else fails with GFD_ENUMERIC:
+ * "WHAT of point I is nan" (I from 1), then `why` when not NULL. */
+int gfd_check_finite(const double *x, size_t n, size_t width, const char *what, const char *why,
+                     gfd_err *err);
 /* Checked allocation of n * size zeroed bytes; fails with GFD_ENOMEM naming `what`. */
 void *gfd_alloc(size_t n, size_t size, const char *what, gfd_err *err);
 
