@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -42,6 +43,23 @@ static const char *blas_choose(char **argv)
     return note;
 }
 
+static volatile sig_atomic_t stop_signal, graceful;
+
+static void on_signal(int sig)
+{
+    if (graceful && !stop_signal) {
+        stop_signal = sig;
+        return;
+    }
+    gfd_output_remove_temps();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_stop_gracefully(void) { graceful = 1; }
+
+int cli_stop_signal(void) { return stop_signal; }
+
 void cli_init(cli_common *c, const char *prog, const char *usage, char **argv)
 {
     const char *blas_note = blas_choose(argv);
@@ -51,6 +69,13 @@ void cli_init(cli_common *c, const char *prog, const char *usage, char **argv)
     c->usage = usage;
     c->bw = "scott";
     signal(SIGPIPE, SIG_DFL);  /* a closed pipe ends the program quietly */
+    const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+        struct sigaction sa = {.sa_handler = on_signal}, old;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(stops[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)  /* nohup's */
+            sigaction(stops[k], &sa, NULL);
+    }
     setlocale(LC_NUMERIC, "C");
 }
 
@@ -66,6 +91,7 @@ _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
     if (progress_shown)
         cli_progress_end(progress_shown);
     fprintf(stderr, "%s: %s\n", c->prog, err->msg);
+    gfd_output_remove_temps();
     exit(cli_exit_status(err->code));
 }
 
@@ -86,6 +112,7 @@ _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, " (try '%s --help')\n", c->prog);
+    gfd_output_remove_temps();
     exit(2);
 }
 
@@ -266,6 +293,14 @@ double cli_seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
+void cli_put_double(FILE *f, const char *sep, double x)
+{
+    char num[32];
+    gfd_format_double(num, sizeof num, x);
+    fputs(sep, f);
+    fputs(num, f);
+}
+
 double cli_rtol(const cli_common *c, const char *arg)
 {
     return cli_double(c, "--rtol", arg, 0, 0.5);
@@ -292,10 +327,15 @@ gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
 {
     int gz = c->gz;
     gfd_format fmt = GFD_FMT_NONE;
-    if (c->out) {
+    if (c->out && strcmp(c->out, "-")) {
         int name_gz = 0;
+        struct stat st;
         fmt = gfd_format_from_name(c->out, &name_gz);
         gz |= name_gz;
+        int special = stat(c->out, &st) == 0 && !S_ISREG(st.st_mode);  /* a FIFO, a device */
+        if (!fmt && !c->fmt && !special)
+            cli_usage_error(c, "%s: the output format is not in the name: end it in .csv or .npy "
+                            "(.gz to compress), or give -F", c->out);
     }
     if (!fmt)
         fmt = c->fmt ? c->fmt : input_fmt ? input_fmt : GFD_FMT_CSV;
@@ -310,8 +350,12 @@ gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
 
 void cli_write(const cli_common *c, gfd_format input_fmt, const gfd_cloud *cloud)
 {
+    cli_write_to(c, cli_open_output(c, input_fmt), cloud);
+}
+
+void cli_write_to(const cli_common *c, gfd_writer *w, const gfd_cloud *cloud)
+{
     gfd_err err;
-    gfd_writer *w = cli_open_output(c, input_fmt);
     if (gfd_writer_put(w, cloud, &err) < 0) {
         gfd_writer_abort(w);
         cli_die(c, &err);

@@ -36,6 +36,12 @@ typedef struct {
  * user has not chosen one (OPENBLAS_CORETYPE), starts the program again (argv) with the
  * right one (gfd/blas.h). */
 void cli_init(cli_common *c, const char *prog, const char *usage, char **argv);
+/* Signals. By default SIGINT, SIGTERM and SIGHUP remove the temporary files of unfinished
+ * outputs and end the program as the signal would. After cli_stop_gracefully the first
+ * one is only recorded (cli_stop_signal returns it, 0 before) for the program to stop at
+ * a clean point; a second ends it at once as above. */
+void cli_stop_gracefully(void);
+int cli_stop_signal(void);
 /* Handles a shared option: returns 1 if opt was one, 0 if not; exits 2 on a bad value
  * and 0 after --help/--version. `help` prints the full help text on standard output. */
 int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void));
@@ -103,9 +109,14 @@ const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const cha
                                 gfd_cloud *modes);
 /* Seconds since t0 (CLOCK_MONOTONIC). */
 double cli_seconds_since(const struct timespec *t0);
+/* sep, then x as the shortest text that reads back as x (gfd_format_double), to f. */
+void cli_put_double(FILE *f, const char *sep, double x);
 /* Output format per CLI.md: from -o's name, else -F, else `input_fmt`, else CSV. */
 gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt);
 /* Opens, writes one cloud, commits; dies (leaving no file) on failure. */
 void cli_write(const cli_common *c, gfd_format input_fmt, const gfd_cloud *cloud);
+/* The same through a writer cli_open_output gave earlier (a long run opens its output
+ * first, so that a bad path fails before any work). */
+void cli_write_to(const cli_common *c, gfd_writer *w, const gfd_cloud *cloud);
 
 #endif

@@ -1,5 +1,8 @@
 /* gfd-flow's observer (flow_watch.h): frames, log rows with metrics, progress bar. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "flow_watch.h"
 
@@ -20,13 +23,15 @@ static void progress_bar(cli_watch *ob, int step)
 
 static int write_log_row(cli_watch *ob, const gfd_cloud *X, const gfd_flow_state *st, gfd_err *err)
 {
-    fprintf(ob->log, "%d,%.17g,%.17g,%.17g,%.17g,%.17g", st->step, st->time, st->mean_v,
-            st->max_v, st->h, st->eta);
+    fprintf(ob->log, "%d", st->step);
+    const double cols[] = {st->time, st->mean_v, st->max_v, st->h, st->eta};
+    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
+        cli_put_double(ob->log, ",", cols[k]);
     if (ob->metrics) {
         if (gfd_metrics_eval(ob->metrics, X, ob->values, err) < 0)
             return -1;
         for (size_t k = 0; k < gfd_metrics_columns(ob->metrics, NULL); k++)
-            fprintf(ob->log, ",%.17g", ob->values[k]);
+            cli_put_double(ob->log, ",", ob->values[k]);
     }
     fputc('\n', ob->log);
     if (ferror(ob->log))
@@ -47,8 +52,13 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
     }
     if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
         return -1;
-    if (due && ob->log && st->step > 0)
-        return write_log_row(ob, X, st, err);
+    if (due && ob->log && st->step > 0 && write_log_row(ob, X, st, err) < 0)
+        return -1;
+    int sig = cli_stop_signal();
+    if (sig)
+        return gfd_fail(err, GFD_ESTOPPED, "stopped by %s after step %d of %d",
+                        sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP", st->step,
+                        ob->w->steps);
     return 0;
 }
 
@@ -68,22 +78,24 @@ static void prepare_metrics(cli_watch *ob)
     if (!names || !ob->values)
         cli_die(ob->c, &(gfd_err){GFD_ENOMEM, "out of memory for the metrics"});
     gfd_metrics_columns(ob->metrics, names);
-    for (size_t k = 0; k < ncol; k++)
-        fprintf(ob->log, ",%s", names[k]);
-    free(names);
+    ob->names = names;
 }
 
-/* Opens --log and writes its header line. */
+/* Opens --log, line-buffered so that `tail -f` follows it, and writes its header line;
+ * the metrics (and their modes file) are read first, so that an error leaves no log. */
 static void open_log(cli_watch *ob)
 {
     gfd_err err;
-    if (!(ob->log = fopen(ob->w->log, "w"))) {
-        gfd_fail(&err, GFD_EIO, "%s: cannot create", ob->w->log);
-        cli_die(ob->c, &err);
-    }
-    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
     if (ob->w->metrics)
         prepare_metrics(ob);
+    if (!(ob->log = fopen(ob->w->log, "w"))) {
+        gfd_fail(&err, GFD_EIO, "%s: cannot create: %s", ob->w->log, strerror(errno));
+        cli_die(ob->c, &err);
+    }
+    setvbuf(ob->log, NULL, _IOLBF, 0);
+    fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
+    for (size_t k = 0; ob->metrics && k < gfd_metrics_columns(ob->metrics, NULL); k++)
+        fprintf(ob->log, ",%s", ob->names[k]);
     fputc('\n', ob->log);
 }
 
@@ -112,6 +124,7 @@ int cli_watch_close(cli_watch *ob, int rc, gfd_err *err)
     else if (ob->traj)
         gfd_writer_abort(ob->traj);
     gfd_metrics_free(ob->metrics);
+    free((void *)ob->names);
     gfd_cloud_free(&ob->modes);
     free(ob->values);
     return rc;

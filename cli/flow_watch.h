@@ -23,6 +23,7 @@ typedef struct {
     gfd_writer *traj;
     FILE *log;
     gfd_metrics *metrics;           /* prepared against Y once, or NULL */
+    const char **names;             /* its columns */
     gfd_cloud modes;
     double *values;
     struct timespec start, last_bar;

@@ -1,4 +1,5 @@
 /* gfd-train's observer (train_watch.h): log rows, held-out metrics, checkpoints, the bar. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,10 +140,12 @@ int cli_train_watch_step(cli_train_watch *tw, const gfd_train_report *rep, gfd_e
     if (eval && eval_metrics(tw, err) < 0)
         return gfd_err_prefix(err, "step %ld", rep->step);
     if (tw->log) {
-        fprintf(tw->log, "%ld,%.6f,%.17g,%.17g,%.17g", rep->step, cli_seconds_since(&tw->start),
-                rep->loss, rep->v_rms, rep->lr);
+        fprintf(tw->log, "%ld,%.6f", rep->step, cli_seconds_since(&tw->start));
+        const double cols[] = {rep->loss, rep->v_rms, rep->lr};
+        for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
+            cli_put_double(tw->log, ",", cols[k]);
         for (size_t k = 0; k < tw->ncol; k++)
-            fprintf(tw->log, eval ? ",%.17g" : ",nan", eval ? tw->values[k] : 0);
+            cli_put_double(tw->log, ",", eval ? tw->values[k] : NAN);
         fputc('\n', tw->log);
     }
     if (w->checkpoint && (rep->step % w->every == 0 || rep->step == w->steps)) {

@@ -3,6 +3,7 @@
  * Options and files only. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "../cli/field_opts.h"
@@ -27,7 +28,8 @@ static const char HELP_HEAD[] =
     "      --metrics LIST      gfd-eval metrics in the log, computed against Y (below)\n"
     "      --modes FILE        mixture centres for the coverage metric\n"
     "      --dataset NAME      built-in mixture whose centres coverage uses\n"
-    "      --keep-partial      on a non-finite particle, write the last good state to -o\n"
+    "      --keep-partial      on a non-finite particle or a signal, write the last good state\n"
+    "                          to -o\n"
     "      --no-progress       no progress bar (it shows only when stderr is a terminal)\n"
     CLI_STEP_HELP
     "\n";
@@ -175,8 +177,10 @@ int main(int argc, char **argv)
     o.flow.engine = &o.f.engine;
     o.w.steps = o.flow.steps;
     o.w.geometry = o.f.geom;
+    gfd_writer *out = cli_open_output(&o.c, fmt);  /* a bad -o fails now, not after the run */
     cli_watch ob;
     cli_watch_open(&ob, &o.c, &o.w, &Y, fmt);
+    cli_stop_gracefully();
     gfd_flow_defaults(o.f.run, &o.flow);
     cli_info(&o.c, "flow: %d steps of %s", o.flow.steps, o.f.field);
     if (o.flow.eta_decay != 1)
@@ -186,9 +190,15 @@ int main(int argc, char **argv)
     int rc = gfd_flow(o.f.run, &o.flow, &X, &Y, cli_watch_step, &ob, &err);
     rc = cli_watch_close(&ob, rc, &err);
     cli_rtol_report(&o.c, &o.f.engine);
-    if (rc < 0 && !(o.keep_partial && err.code == GFD_ENUMERIC))
-        cli_die(&o.c, &err);
-    cli_write(&o.c, fmt, &X);
+    int partial = o.keep_partial && (err.code == GFD_ENUMERIC || err.code == GFD_ESTOPPED);
+    if (rc < 0 && !partial)
+        gfd_writer_abort(out);  /* -o stays as it was */
+    else
+        cli_write_to(&o.c, out, &X);
+    if (rc < 0 && err.code == GFD_ESTOPPED) {
+        fprintf(stderr, "%s: %s\n", o.c.prog, err.msg);
+        exit(128 + cli_stop_signal());
+    }
     if (rc < 0)
         cli_die(&o.c, &err);
     cli_field_free(&o.f);

@@ -135,7 +135,8 @@ int main(int argc, char **argv)
     cli_read(&o.c, o.targets, &Y, &fmt);
     double h = choose_bandwidth(&o, &Y);
     if (o.print_bw) {
-        printf("%.17g\n", h);
+        cli_put_double(stdout, "", h);
+        putchar('\n');
         gfd_cloud_free(&Y);
         cli_exit(&o.c);
     }

@@ -44,7 +44,7 @@ int gfd_err_prefix(gfd_err *err, const char *fmt, ...)
 
 const char *gfd_error_name(enum gfd_code code)
 {
-    static const char *const names[] = {"ok", "usage", "data", "io", "nomem", "numeric"};
+    static const char *const names[] = {"ok", "usage", "data", "io", "nomem", "numeric", "stopped"};
     return (unsigned)code < sizeof names / sizeof *names ? names[code] : "unknown";
 }
 

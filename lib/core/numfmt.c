@@ -1,9 +1,12 @@
 /* Numbers in the C locale (numfmt.h): strtod_l for reading; for writing, the calling
  * thread's locale is switched to C around printf and switched back (uselocale acts on the
  * thread only, so the process's locale is never touched). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/numfmt.h"
+#include "gfd/io.h"
 
 locale_t gfd_c_locale(void)
 {
@@ -37,4 +40,15 @@ void numfmt_end(locale_t previous)
 {
     if (previous)
         uselocale(previous);
+}
+
+int gfd_format_double(char *buf, size_t cap, double x)
+{
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, cap, "%.*g", prec, x);
+        if (prec == 17 || !isfinite(x) || (n > 0 && (size_t)n < cap && strtod(buf, NULL) == x))
+            break;
+    }
+    return n;
 }

@@ -18,6 +18,7 @@ enum gfd_code {
     GFD_EIO,       /* a file could not be opened, read or written */
     GFD_ENOMEM,    /* an allocation failed or a size is too large */
     GFD_ENUMERIC,  /* a computation produced NaN/Inf or did not converge */
+    GFD_ESTOPPED,  /* the caller's observer asked the computation to stop (a signal) */
 };
 
 typedef struct {
@@ -30,7 +31,8 @@ int gfd_fail(gfd_err *err, enum gfd_code code, const char *fmt, ...) GFD_PRINTF(
 /* Puts "context: " before the message of err (if not NULL) and returns -1: the one way
  * a caller adds where an error happened ("step 12: ", "mmd: ", "data.csv: "). */
 int gfd_err_prefix(gfd_err *err, const char *fmt, ...) GFD_PRINTF(2, 3);
-/* The code's name: "ok", "usage", "data", "io", "nomem", "numeric" ("unknown" otherwise). */
+/* The code's name: "ok", "usage", "data", "io", "nomem", "numeric", "stopped"
+ * ("unknown" otherwise). */
 const char *gfd_error_name(enum gfd_code code);
 /* 0 when the n x width values x are all finite; else fails with GFD_ENUMERIC:
  * "WHAT of point I is nan" (I from 1), then `why` when not NULL. */

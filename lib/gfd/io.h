@@ -51,10 +51,16 @@ int gfd_output_write(gfd_output *o, const void *p, size_t n, gfd_err *err);
 int gfd_output_commit(gfd_output *o, gfd_err *err);
 /* Closes and removes the temporary file. Frees o (NULL: nothing). */
 void gfd_output_abort(gfd_output *o);
+/* Removes the temporary file of every output neither committed nor aborted: for a program
+ * about to end on an error or a signal (async-signal-safe: unlink only). */
+void gfd_output_remove_temps(void);
 
 /* Point clouds through a gfd_output, in a format. */
 gfd_writer *gfd_writer_open(const char *path, gfd_format fmt, int gz, gfd_err *err);
-/* Writes one cloud: CSV rows with %.17g (in the C locale), or one .npy '<f8' ('<f4') record.
+/* x as the shortest of %.15g, %.16g, %.17g that reads back as x (0.3, not
+ * 0.29999999999999999), in the calling thread's locale; returns snprintf's count. */
+int gfd_format_double(char *buf, size_t cap, double x);
+/* Writes one cloud: CSV rows of gfd_format_double numbers (in the C locale), or one .npy '<f8' ('<f4') record.
  * Repeated calls write frames (.npy back to back; CSV blocks separated by two blank
  * lines so that gnuplot's `index` selects a frame). */
 int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err);

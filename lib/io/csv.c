@@ -1,6 +1,6 @@
 /* CSV clouds: reading the whole rest of an input as one n x d cloud (one point per
  * line; ',' and/or whitespace between fields; '#' lines, blank lines and one leading
- * non-numeric header line skipped), and writing rows with %.17g, which round-trips
+ * non-numeric header line skipped), and writing rows with the shortest text that round-trips
  * float64 exactly. Numbers are read and written in the C locale whatever the caller's. */
 #include <ctype.h>
 #include <math.h>
@@ -176,7 +176,7 @@ int csv_write(gfd_output *o, const gfd_cloud *c, gfd_err *err)
                 rc = gfd_output_write(o, buf, len, err);
                 len = 0;
             }
-            len += (size_t)snprintf(buf + len, sizeof buf - len, "%.17g", c->x[i * c->d + j]);
+            len += (size_t)gfd_format_double(buf + len, sizeof buf - len, c->x[i * c->d + j]);
             buf[len++] = j + 1 < c->d ? ',' : '\n';
         }
     numfmt_end(old);

@@ -3,6 +3,7 @@
  * and .npy code (lib/io_csv.c, lib/io_npy.c) over the streams of lib/io_stream.c. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gfd/io.h"
 #include "io/stream.h"
@@ -111,7 +112,7 @@ int gfd_read_cloud(const char *path, gfd_cloud *out, gfd_format *fmt, gfd_err *e
 static int ends_with(const char *s, size_t len, const char *suffix)
 {
     size_t n = strlen(suffix);
-    return len >= n && !strncmp(s + len - n, suffix, n);
+    return len >= n && !strncasecmp(s + len - n, suffix, n);  /* .NPY too */
 }
 
 gfd_format gfd_format_from_name(const char *path, int *gz)

@@ -216,6 +216,34 @@ int in_line(gfd_in *in, char **line, size_t *len, gfd_err *err)
     }
 }
 
+/* The temporary files of outputs not yet committed or aborted, for gfd_output_remove_temps
+ * (a signal handler's: it only reads these pointers and calls unlink). */
+#define MAX_TEMPS 64
+static char *volatile temps[MAX_TEMPS];
+
+static void temp_track(char *path)
+{
+    for (size_t i = 0; i < MAX_TEMPS; i++)
+        if (!temps[i]) {
+            temps[i] = path;
+            return;
+        }
+}
+
+static void temp_forget(const char *path)
+{
+    for (size_t i = 0; path && i < MAX_TEMPS; i++)
+        if (temps[i] == path)
+            temps[i] = NULL;
+}
+
+void gfd_output_remove_temps(void)
+{
+    for (size_t i = 0; i < MAX_TEMPS; i++)
+        if (temps[i])
+            unlink(temps[i]);
+}
+
 /* Creates NAME.XXXXXX beside the output, exclusively, with the mode a plain creat()
  * would give (0666 less the umask, applied by the kernel). */
 static int out_temp(gfd_output *o, gfd_err *err)
@@ -235,8 +263,10 @@ static int out_temp(gfd_output *o, gfd_err *err)
         o->tmp[n + 7] = '\0';
         x = x * 6364136223846793005ULL + 1442695040888963407ULL + (uint64_t)attempt;
         int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0)
+        if (fd >= 0) {
+            temp_track(o->tmp);
             return fd;
+        }
         if (errno != EEXIST)
             break;
     }
@@ -343,6 +373,7 @@ static int out_close(gfd_output *o, gfd_err *err)
 
 static void out_free(gfd_output *o)
 {
+    temp_forget(o->tmp);
     if (o->tmp)
         unlink(o->tmp);
     free(o->tmp);
@@ -358,6 +389,7 @@ int gfd_output_commit(gfd_output *o, gfd_err *err)
             rc = gfd_fail(err, GFD_EIO, "%s: cannot rename the finished file into place: %s",
                           o->name, strerror(errno));
         else {
+            temp_forget(o->tmp);
             free(o->tmp);
             o->tmp = NULL;
         }

@@ -1,5 +1,5 @@
 /* The metric table as text (metric.h): aligned columns for people, CSV and JSON for
- * programs (%.17g, so values round-trip). Built in memory: the program writes it only
+ * programs (the shortest text that round-trips). Built in memory: the program writes it only
  * once every row is computed, so a failure leaves no partial table. */
 #include <math.h>
 #include <stdarg.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfd/io.h"
 #include "gfd/metric.h"
 
 typedef struct {
@@ -36,6 +37,13 @@ static void put(buf *b, const char *fmt, ...)
             b->s = s, b->cap = cap;
         }
     }
+}
+
+static void put_double(buf *b, const char *sep, double x)
+{
+    char num[32];
+    gfd_format_double(num, sizeof num, x);
+    put(b, "%s%s", sep, num);
 }
 
 static void text(buf *b, const char *const *cols, size_t nc, const char *const *rows, size_t nr,
@@ -97,7 +105,7 @@ static void csv(buf *b, const char *const *cols, size_t nc, const char *const *r
     for (size_t r = 0; r < nr; r++) {
         csv_field(b, rows[r]);
         for (size_t c = 0; c < nc; c++)
-            put(b, ",%.17g", v[r * nc + c]);
+            put_double(b, ",", v[r * nc + c]);
         put(b, "\n");
     }
 }
@@ -128,7 +136,7 @@ static void json(buf *b, const char *const *cols, size_t nc, const char *const *
             double x = v[r * nc + c];
             put(b, ", \"%s\": ", cols[c]);
             if (isfinite(x))
-                put(b, "%.17g", x);
+                put_double(b, "", x);
             else
                 put(b, "null");  /* JSON has no NaN: an undefined value (mode_kl) */
         }
