@@ -86,11 +86,40 @@ int cli_exit_status(enum gfd_code code)
 
 static cli_progress *progress_shown;  /* the progress line on the terminal, or NULL */
 
+/* text on standard error with its control characters escaped (\n, \t, \xNN): a file
+ * name or header bytes echoed in a message never make it two lines. */
+static void put_escaped(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", stderr);
+        else if (*p == '\t')
+            fputs("\\t", stderr);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, "\\x%02x", *p);
+        else
+            fputc(*p, stderr);
+    }
+}
+
+/* "prog: KIND", the message (escaped), then tail on standard error. */
+static void message(const cli_common *c, const char *kind, const char *tail, const char *fmt,
+                    va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fprintf(stderr, "%s: %s", c->prog, kind);
+    put_escaped(msg);
+    fputs(tail, stderr);
+}
+
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
 {
     if (progress_shown)
         cli_progress_end(progress_shown);
-    fprintf(stderr, "%s: %s\n", c->prog, err->msg);
+    fprintf(stderr, "%s: ", c->prog);
+    put_escaped(err->msg);
+    fputc('\n', stderr);
     gfd_output_remove_temps();
     exit(cli_exit_status(err->code));
 }
@@ -107,29 +136,22 @@ _Noreturn void cli_exit(const cli_common *c)
 _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 {
     va_list ap;
+    char tail[128];
+    snprintf(tail, sizeof tail, " (try '%s --help')\n", c->prog);
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", c->prog);
-    vfprintf(stderr, fmt, ap);
+    message(c, "", tail, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (try '%s --help')\n", c->prog);
     gfd_output_remove_temps();
     exit(2);
 }
 
-/* "prog: KIND...message\n" on standard error. */
-static void message(const cli_common *c, const char *kind, const char *fmt, va_list ap)
-{
-    fprintf(stderr, "%s: %s", c->prog, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-}
 
 void cli_warn(const cli_common *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     if (!c->quiet)
-        message(c, "warning: ", fmt, ap);
+        message(c, "warning: ", "\n", fmt, ap);
     va_end(ap);
 }
 
@@ -138,7 +160,7 @@ void cli_info(const cli_common *c, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     if (c->verbose)
-        message(c, "", fmt, ap);
+        message(c, "", "\n", fmt, ap);
     va_end(ap);
 }
 
@@ -203,7 +225,11 @@ static uint64_t parse_seed(const cli_common *c, const char *arg)
 int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void))
 {
     switch (opt) {
-    case 'o': c->out = strcmp(arg, "-") ? arg : NULL; return 1;
+    case 'o':
+        if (!*arg)
+            cli_usage_error(c, "-o: an empty file name");
+        c->out = strcmp(arg, "-") ? arg : NULL;
+        return 1;
     case 'F': c->fmt = parse_format(c, arg); return 1;
     case 'z': c->gz = 1; return 1;
     case 's': c->seed = parse_seed(c, arg); return 1;
@@ -212,6 +238,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void
     case 'q': c->quiet = 1; c->verbose = 0; return 1;
     case 'v': c->verbose = 1; c->quiet = 0; return 1;
     case 'h': help(); cli_exit(c);
+    case CLI_OPT_NO_SYNC: gfd_output_set_sync(0); return 1;
     case CLI_OPT_VERSION: printf("%s (gfd) %s\n", c->prog, gfd_version_string()); cli_exit(c);
     default: return 0;
     }

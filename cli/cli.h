@@ -25,12 +25,14 @@ typedef struct {
 /* getopt_long entries and short letters of the shared options; append to a program's own. */
 #define CLI_COMMON_SHORT "o:F:zs:j:b:qvh"
 #define CLI_OPT_VERSION 0x1000
+#define CLI_OPT_NO_SYNC 0x1003
 #define CLI_COMMON_LONG                                                              \
     {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, 'F'},   \
     {"gzip", no_argument, 0, 'z'}, {"seed", required_argument, 0, 's'},             \
     {"threads", required_argument, 0, 'j'}, {"bandwidth", required_argument, 0, 'b'}, \
     {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},               \
-    {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, CLI_OPT_VERSION}
+    {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, CLI_OPT_VERSION},   \
+    {"no-sync", no_argument, 0, CLI_OPT_NO_SYNC}
 
 /* Sets up a program; first of all, when OpenBLAS loaded a kernel below the CPU's and the
  * user has not chosen one (OPENBLAS_CORETYPE), starts the program again (argv) with the

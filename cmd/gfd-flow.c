@@ -44,6 +44,7 @@ static const char HELP_TAIL[] =
     "  -v, --verbose           print the bandwidth, field, eta and cap on standard error\n"
     "  -q, --quiet             no messages but errors\n"
     "  -h, --help              this help\n"
+    "      --no-sync           no fsync of outputs before they replace a file\n"
     "      --version           version\n";
 
 /* -v: the mini-batches in force (MATH §3.10), as the groups will be. */

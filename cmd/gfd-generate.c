@@ -23,6 +23,7 @@ static const char HELP[] =
     "  -v, --verbose           print the model's architecture\n"
     "  -q, --quiet             no messages but errors\n"
     "  -h, --help              this help\n"
+    "      --no-sync           no fsync of outputs before they replace a file\n"
     "      --version           version\n";
 
 static void help(void) { fputs(HELP, stdout); }

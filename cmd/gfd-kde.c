@@ -29,6 +29,7 @@ static const char HELP[] =
     "  -v, --verbose         print the bandwidth and sizes on standard error\n"
     "  -q, --quiet           no messages but errors\n"
     "  -h, --help            this help\n"
+    "      --no-sync         no fsync of outputs before they replace a file\n"
     "      --version         version\n";
 
 static void help(void)

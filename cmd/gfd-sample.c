@@ -30,6 +30,7 @@ static const char HELP[] =
     "  -v, --verbose       print what is drawn on standard error\n"
     "  -q, --quiet         no messages but errors\n"
     "  -h, --help          this help\n"
+    "      --no-sync       no fsync of outputs before they replace a file\n"
     "      --version       version\n"
     "\n"
     "Distributions: gaussian, uniform ([-1,1]^d), 8gaussians, 25gaussians, checkerboard,\n"

@@ -46,6 +46,7 @@ static const char HELP[] =
     "  -v, --verbose       print what is done on standard error\n"
     "  -q, --quiet         no messages but errors\n"
     "  -h, --help          this help\n"
+    "      --no-sync       no fsync of outputs before they replace a file\n"
     "      --version       version\n";
 
 static void help(void)

@@ -30,6 +30,7 @@ static const char HELP_TAIL[] =
     "  -v, --verbose           print the bandwidth, the field, eta and the cap on standard error\n"
     "  -q, --quiet             no messages but errors\n"
     "  -h, --help              this help\n"
+    "      --no-sync           no fsync of outputs before they replace a file\n"
     "      --version           version\n";
 
 static void help(void)

@@ -42,8 +42,9 @@ gfd_format gfd_format_from_name(const char *path, int *gz);
  * is standard output. A regular file, or a name that does not exist yet, is written to a
  * new temporary file beside it (created exclusively, mode 0666 less the umask) that
  * gfd_output_commit renames into place, so a failed run leaves no partial file. An
- * existing FIFO or device is written in place: renaming over it would replace it.
- * gz: gzip the bytes. */
+ * existing FIFO or device is written in place: renaming over it would replace it. A file
+ * replaced keeps its mode; a symlink is written through (its target replaced, the link
+ * kept). gz: gzip the bytes. */
 typedef struct gfd_output gfd_output;
 gfd_output *gfd_output_open(const char *path, int gz, gfd_err *err);
 int gfd_output_write(gfd_output *o, const void *p, size_t n, gfd_err *err);
@@ -54,6 +55,9 @@ void gfd_output_abort(gfd_output *o);
 /* Removes the temporary file of every output neither committed nor aborted: for a program
  * about to end on an error or a signal (async-signal-safe: unlink only). */
 void gfd_output_remove_temps(void);
+/* Whether outputs are fsync'd before they are renamed into place (default 1: a crash never
+ * leaves an empty or partial file under the name; the programs' --no-sync turns it off). */
+void gfd_output_set_sync(int on);
 
 /* Point clouds through a gfd_output, in a format. */
 gfd_writer *gfd_writer_open(const char *path, gfd_format fmt, int gz, gfd_err *err);

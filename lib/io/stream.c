@@ -29,8 +29,14 @@ struct gfd_output {
     FILE *fp;             /* plain output, or NULL */
     gzFile gz;            /* gzip output, or NULL */
     char *name;           /* the path as given, or "stdout" */
-    char *tmp;            /* the temporary file beside it; NULL for stdout */
+    char *dest;           /* where the file goes: name, or the file a symlink name points to */
+    char *tmp;            /* the temporary file beside dest; NULL for stdout */
+    int fd;               /* tmp's descriptor (fsync before the rename), or -1 */
 };
+
+static int sync_outputs = 1;
+
+void gfd_output_set_sync(int on) { sync_outputs = on; }
 
 /* zlib prefixes its messages with its own name of the stream, "<fd:3>: ". */
 static const char *zlib_reason(const char *msg)
@@ -249,10 +255,10 @@ void gfd_output_remove_temps(void)
 static int out_temp(gfd_output *o, gfd_err *err)
 {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    size_t n = strlen(o->name);
+    size_t n = strlen(o->dest);
     if (!(o->tmp = malloc(n + sizeof ".XXXXXX")))
         return gfd_fail(err, GFD_ENOMEM, "%s: out of memory", o->name);
-    memcpy(o->tmp, o->name, n);
+    memcpy(o->tmp, o->dest, n);
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
     uint64_t x = (uint64_t)t.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)o;
@@ -289,15 +295,31 @@ static int out_special(const char *path, gfd_err *err)
     return fd;
 }
 
+/* A symlink is replaced through: the file it points to is written (as cp and editors do),
+ * the link kept. */
+static char *destination(const char *path)
+{
+    struct stat st;
+    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+    return real ? real : strdup(path);
+}
+
 gfd_output *gfd_output_open(const char *path, int gz, gfd_err *err)
 {
     int std = !path || !strcmp(path, "-");
+    if (!std && !*path) {
+        gfd_fail(err, GFD_EUSAGE, "an empty output file name");
+        return NULL;
+    }
     gfd_output *o = calloc(1, sizeof *o);
-    if (!o || !(o->name = strdup(std ? "stdout" : path))) {
+    if (!o || !(o->name = strdup(std ? "stdout" : path)) || !(o->dest = destination(o->name))) {
+        if (o)
+            free(o->name);
         free(o);
         gfd_fail(err, GFD_ENOMEM, "%s: out of memory", std ? "stdout" : path);
         return NULL;
     }
+    o->fd = -1;
     if (std && !gz) {
         o->fp = stdout;
         return o;
@@ -306,9 +328,9 @@ gfd_output *gfd_output_open(const char *path, int gz, gfd_err *err)
      * after whatever the program has already printed there. */
     if (std)
         fflush(stdout);
-    int fd = std ? dup(STDOUT_FILENO) : out_special(path, err);
+    int fd = std ? dup(STDOUT_FILENO) : out_special(o->dest, err);
     if (fd == -2)
-        fd = out_temp(o, err);
+        o->fd = fd = out_temp(o, err);
     if (fd < 0) {
         if (std)
             gfd_fail(err, GFD_EIO, "stdout: %s", strerror(errno));
@@ -349,10 +371,16 @@ int gfd_output_write(gfd_output *o, const void *p, size_t n, gfd_err *err)
     return 0;
 }
 
-/* Flushes and closes the stream (standard output is only flushed). */
+/* Flushes and closes the stream (standard output is only flushed); a temporary file
+ * reaches the disk first (fsync) unless gfd_output_set_sync(0). */
 static int out_close(gfd_output *o, gfd_err *err)
 {
     int rc = 0;
+    if (err && o->fd >= 0 && sync_outputs) {
+        int bad = o->gz ? gzflush(o->gz, Z_FINISH) != Z_OK : fflush(o->fp) != 0;
+        if (bad || fsync(o->fd) != 0)
+            rc = gfd_fail(err, GFD_EIO, "%s: write error: %s", o->name, strerror(errno));
+    }
     if (o->gz) {
         int z = gzclose(o->gz);
         if (z != Z_OK)
@@ -368,6 +396,7 @@ static int out_close(gfd_output *o, gfd_err *err)
     }
     o->gz = NULL;
     o->fp = NULL;
+    o->fd = -1;
     return rc;
 }
 
@@ -378,14 +407,20 @@ static void out_free(gfd_output *o)
         unlink(o->tmp);
     free(o->tmp);
     free(o->name);
+    free(o->dest);
     free(o);
 }
 
 int gfd_output_commit(gfd_output *o, gfd_err *err)
 {
     int rc = out_close(o, err);
+    struct stat old;
+    if (rc == 0 && o->tmp && stat(o->dest, &old) == 0 && S_ISREG(old.st_mode) &&
+        chmod(o->tmp, old.st_mode & 07777) < 0)  /* a replaced file keeps its mode */
+        rc = gfd_fail(err, GFD_EIO, "%s: cannot keep the mode of the file replaced: %s", o->name,
+                      strerror(errno));
     if (rc == 0 && o->tmp) {
-        if (rename(o->tmp, o->name) < 0)
+        if (rename(o->tmp, o->dest) < 0)
             rc = gfd_fail(err, GFD_EIO, "%s: cannot rename the finished file into place: %s",
                           o->name, strerror(errno));
         else {
