@@ -54,6 +54,12 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
         return -1;
     if (due && ob->log && st->step > 0 && write_log_row(ob, X, st, err) < 0)
         return -1;
+    if (due && ob->w->checkpoint && st->step > 0) {
+        cli_checkpoint ck = ob->w->run;
+        ck.step = st->step, ck.time = st->time;
+        if (cli_checkpoint_write(ob->w->checkpoint, X, &ck, err) < 0)
+            return -1;
+    }
     int sig = cli_stop_signal();
     if (sig)
         return gfd_fail(err, GFD_ESTOPPED, "stopped by %s after step %d of %d",
@@ -110,6 +116,13 @@ void cli_watch_open(cli_watch *ob, const cli_common *c, const cli_watch_opts *w,
         gfd_format fmt = gfd_format_from_name(w->trajectory, &gz);
         if (!(ob->traj = gfd_writer_open(w->trajectory, fmt ? fmt : input_fmt, gz, &err)))
             cli_die(c, &err);
+    }
+    if (w->checkpoint) {  /* a path that cannot be written fails now, not at step K */
+        gfd_err err;
+        gfd_writer *probe = gfd_writer_open(w->checkpoint, GFD_FMT_CSV, 0, &err);
+        if (!probe)
+            cli_die(c, &err);
+        gfd_writer_abort(probe);
     }
     if (w->log)
         open_log(ob);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "cli.h"
 
 typedef struct {
@@ -14,6 +15,8 @@ typedef struct {
     const char *modes, *dataset;    /* centres for coverage: a file, a built-in name */
     int every, steps, progress;
     const gfd_geometry *geometry;   /* the flow's: the metrics are its (geodesic on the sphere) */
+    const char *checkpoint;         /* --checkpoint FILE, or NULL */
+    cli_checkpoint run;             /* what a checkpoint records of the run (steps, seed, field) */
 } cli_watch_opts;
 
 typedef struct {

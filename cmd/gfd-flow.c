@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../cli/field_opts.h"
@@ -28,6 +29,12 @@ static const char HELP_HEAD[] =
     "      --metrics LIST      gfd-eval metrics in the log, computed against Y (below)\n"
     "      --modes FILE        mixture centres for the coverage metric\n"
     "      --dataset NAME      built-in mixture whose centres coverage uses\n"
+    "      --checkpoint FILE   every K steps (--every), the particles and the step reached\n"
+    "                          (CSV, atomically)\n"
+    "      --resume FILE       continue the run a checkpoint left (same options): the final\n"
+    "                          particles are the bytes of a run never interrupted\n"
+    "      --step K            start as if K steps were done: their streams, decay and\n"
+    "                          schedules (-T more steps follow)\n"
     "      --keep-partial      on a non-finite particle or a signal, write the last good state\n"
     "                          to -o\n"
     "      --no-progress       no progress bar (it shows only when stderr is a terminal)\n"
@@ -69,7 +76,8 @@ static void help(void)
 }
 
 enum { OPT_ETA_DECAY = 0x4000, OPT_BW_SCHEDULE, OPT_MIX, OPT_TRAJ, OPT_EVERY, OPT_LOG,
-       OPT_METRICS, OPT_MODES, OPT_DATASET, OPT_KEEP, OPT_NO_PROGRESS, OPT_LIST_METRICS };
+       OPT_METRICS, OPT_MODES, OPT_DATASET, OPT_KEEP, OPT_NO_PROGRESS, OPT_LIST_METRICS,
+       OPT_CHECKPOINT, OPT_RESUME };
 
 typedef struct {
     cli_common c;
@@ -77,14 +85,19 @@ typedef struct {
     cli_step s;
     gfd_flow_opts flow;
     cli_watch_opts w;
-    const char *input, *bw_schedule, *mix;
-    int keep_partial;
+    const char *input, *bw_schedule, *mix, *resume;
+    int keep_partial, steps_given;
 } opts;
 
 static int flow_option(opts *o, int opt, const char *arg)
 {
     switch (opt) {
-    case 'T': o->flow.steps = (int)cli_long(&o->c, "-T", arg, 0, 100000000); return 1;
+    case 'T':
+        o->flow.steps = (int)cli_long(&o->c, "-T", arg, 0, 100000000);
+        o->steps_given = 1;
+        return 1;
+    case OPT_CHECKPOINT: o->w.checkpoint = arg; return 1;
+    case OPT_RESUME: o->resume = arg; return 1;
     case OPT_ETA_DECAY:
         o->flow.eta_decay = cli_double(&o->c, "--eta-decay", arg, 1e-300, 1);
         o->flow.eta_decay_given = 1;
@@ -132,6 +145,7 @@ static void parse(int argc, char **argv, opts *o)
         {"modes", required_argument, 0, OPT_MODES}, {"dataset", required_argument, 0, OPT_DATASET},
         {"keep-partial", no_argument, 0, OPT_KEEP}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
         {"list-metrics", no_argument, 0, OPT_LIST_METRICS},
+        {"checkpoint", required_argument, 0, OPT_CHECKPOINT}, {"resume", required_argument, 0, OPT_RESUME},
         CLI_STEP_LONG, CLI_FIELD_LONG, {0, 0, 0, 0}};
     cli_optset set;
     *o = (opts){.w = {.every = 10, .progress = 1}};
@@ -148,6 +162,10 @@ static void parse(int argc, char **argv, opts *o)
     parse_bandwidths(o);
     if (argc - optind > 1)
         cli_usage_error(&o->c, "one input file expected, got %d", argc - optind);
+    if (o->resume && argc - optind > 0)
+        cli_usage_error(&o->c, "--resume reads the particles from the checkpoint: no input file");
+    if (o->resume && o->f.step)
+        cli_usage_error(&o->c, "--resume and --step both set where the run starts: give one");
     o->input = optind < argc ? argv[optind] : NULL;
     if (!!o->f.field == !!o->mix)
         cli_usage_error(&o->c, "give one of -f FIELD and --mix-schedule SPEC");
@@ -156,6 +174,29 @@ static void parse(int argc, char **argv, opts *o)
         cli_usage_error(&o->c, "--metrics: %s", err.msg);
     o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
     cli_apply(&o->c);
+}
+
+/* Where the run starts: --step K (then -T more steps), or --resume's checkpoint, whose run
+ * must be this one (same T, seed and field). */
+static void set_start(opts *o)
+{
+    o->flow.start = (int)o->f.step;
+    o->flow.steps += o->flow.start;
+    if (o->f.step > 100000000)
+        cli_usage_error(&o->c, "--step %llu: too large", (unsigned long long)o->f.step);
+    o->w.run = (cli_checkpoint){.steps = o->flow.steps, .seed = o->c.seed};
+    snprintf(o->w.run.field, sizeof o->w.run.field, "%s", o->f.field);
+    if (!o->resume)
+        return;
+    cli_checkpoint ck;
+    cli_checkpoint_header(&o->c, o->resume, &ck);
+    if (!o->steps_given)
+        o->flow.steps = o->w.run.steps = ck.steps;
+    if (ck.steps != o->flow.steps || ck.seed != o->c.seed || strcmp(ck.field, o->f.field))
+        cli_usage_error(&o->c, "--resume: %s is of a run with -T %d -s %llu -f %s, not -T %d -s "
+                        "%llu -f %s", o->resume, ck.steps, (unsigned long long)ck.seed, ck.field,
+                        o->flow.steps, (unsigned long long)o->c.seed, o->f.field);
+    o->flow.start = ck.step, o->flow.start_time = ck.time;
 }
 
 int main(int argc, char **argv)
@@ -169,14 +210,17 @@ int main(int argc, char **argv)
         cli_die(&o.c, &err);
     if (o.mix)
         o.f.field = o.mix;
+    set_start(&o);
     cli_field_targets(&o.c, &o.f, &Y);
-    cli_field_particles(&o.c, &o.f, o.input, &Y, &X, &fmt);
+    cli_field_particles(&o.c, &o.f, o.resume ? o.resume : o.input, &Y, &X, &fmt);
     o.flow.step = o.s.s;
     o.flow.eta_given = o.s.eta_given;
     o.flow.max_move_given = o.s.max_move_given;
     o.flow.step.seed = o.c.seed;
     o.flow.engine = &o.f.engine;
     o.w.steps = o.flow.steps;
+    if (o.resume)
+        fmt = GFD_FMT_NONE;  /* the output format follows -o or -F, not the checkpoint's CSV */
     o.w.geometry = o.f.geom;
     gfd_writer *out = cli_open_output(&o.c, fmt);  /* a bad -o fails now, not after the run */
     cli_watch ob;

@@ -29,8 +29,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "kde: %s\n", err.msg);
         return 1;
     }
-    for (size_t i = 0; i < Q.n; i++)
-        printf("%.17g\n", logp[i]);
+    char num[32];
+    for (size_t i = 0; i < Q.n; i++) {
+        gfd_format_double(num, sizeof num, logp[i]);  /* the shortest text that reads back */
+        puts(num);
+    }
     free(logp);
     gfd_cloud_free(&Y), gfd_cloud_free(&Q);
     return fflush(stdout) ? 1 : 0;

@@ -231,3 +231,48 @@ PY
     [ ! -e out.npy ]
     expect_fail 2 "npy:f4" iocat -F npy:f2 big.csv
 }
+
+@test "writers: numbers in the shortest text that reads back exactly" {
+    gfd-sample -n 2000 gaussian -d 3 --seed 5 -o a.csv
+    gfd-sample -n 2000 gaussian -d 3 --seed 5 -o a.npy
+    "$GFD_PYTHON" -c "
+import numpy as np
+a, b = np.loadtxt('a.csv', delimiter=','), np.load('a.npy')
+assert (a == b).all(), 'CSV does not read back as the npy'
+for tok in open('a.csv').read().replace('\n', ',').split(','):
+    if tok:
+        x = float(tok)
+        for p in range(1, 18):  # no shorter %g text reads back as x
+            if float('%.*g' % (p, x)) == x:
+                assert len('%.*g' % (p, x)) >= len(tok) or p >= 15, (tok, p)
+                break
+"
+    printf '3,4\n' | gfd-sphere project > p.csv
+    [ "$(cat p.csv)" = "0.6,0.8" ]
+}
+
+@test "writers: the output format is in the name (any case) or given by -F; else an error" {
+    gfd-sample -n 3 gaussian --seed 1 -o x.NPY
+    "$GFD_PYTHON" -c "import numpy as np; a = np.load('x.NPY'); assert a.shape[0] == 3 and a.dtype == '<f8'"
+    expect_fail 2 "x.txt: the output format is not in the name" gfd-sample -n 3 gaussian -o x.txt
+    [ ! -e x.txt ]
+    gfd-sample -n 3 gaussian --seed 1 -F csv -o x.txt
+    [ "$(wc -l < x.txt)" -eq 3 ]
+    expect_fail 2 "-o: an empty file name" gfd-sample -n 3 gaussian -o ''
+}
+
+@test "writers: a replaced file keeps its mode; a symlink is written through" {
+    gfd-sample -n 3 gaussian --seed 1 -o a.csv
+    chmod 640 a.csv
+    gfd-sample -n 4 gaussian --seed 1 -o a.csv
+    [ "$(stat -c %a a.csv)" = 640 ] && [ "$(wc -l < a.csv)" -eq 4 ]
+    ln -s a.csv link.csv
+    gfd-sample -n 5 gaussian --seed 1 -o link.csv --no-sync
+    [ -L link.csv ] && [ "$(wc -l < a.csv)" -eq 5 ] && [ "$(stat -c %a a.csv)" = 640 ]
+}
+
+@test "messages: control characters in file names are escaped, the error stays one line" {
+    expect_fail 1 'a\nb.csv: cannot open' gfd-kde -t "$(printf 'a\nb.csv')" x.csv
+    [ "${#lines[@]}" -le 1 ]
+    [ "$(printf '%s' "$stderr" | wc -l)" -eq 0 ]
+}

@@ -178,3 +178,14 @@ sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 e
         [ "$(cat rss.txt)" -lt 262144 ]  # an N x M matrix: 3.2 GB (d = 2), 512 MB (d = 128)
     done
 }
+
+@test "kde: a bandwidth too small for the numbers is an error, never -nan with exit 0" {
+    gfd-sample -n 50 gaussian --seed 1 -o s.csv
+    expect_fail 1 "bandwidth 1e-200 is too small: the kernel's exponent overflows" gfd-kde -b 1e-200 -t s.csv s.csv
+    expect_fail 1 "too small" gfd-velocity -b 1e-200 -f kl -t s.csv s.csv
+    expect_fail 1 "too small" gfd-eval -r s.csv --metrics nll -b 1e-200 s.csv
+    # finite but far: log-sum-exp keeps the log-density finite
+    printf '100,100\n' > far.csv
+    run gfd-kde -b 1e-100 -t s.csv far.csv
+    [ "$status" -eq 0 ] && py_lt "$output" -1e200
+}

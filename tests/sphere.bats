@@ -79,7 +79,7 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
     printf '3,4\n0,-2\n' > p.csv
     run gfd-sphere project p.csv
     [ "$status" -eq 0 ]
-    [ "$output" = $'0.59999999999999998,0.80000000000000004\n0,-1' ]
+    [ "$output" = $'0.6,0.8\n0,-1' ]
     gfd-sphere project -F npy p.csv > p.npy
     gfd-sphere project p.npy > q.npy
     cmp p.npy q.npy
@@ -205,5 +205,5 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
     gfd-sphere sample vmf-mixture --centers-in ci.csv --kappa 50 -n 3000 -s 2 > m.csv
     py sphere_ref.py ks m.csv ci.csv 50
     run gfd-sphere sample vmf-mixture --centers-in ci.csv --kappa 25 --centers
-    [ "${lines[1]}" = "0,1,0,0.20000000000000001" ]
+    [ "${lines[1]}" = "0,1,0,0.2" ]
 }

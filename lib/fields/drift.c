@@ -447,6 +447,8 @@ static int drift_setup(drift_ctx *cx, gfd_err *err)
     double scale;
     if (drift_scale(cx, &scale, err) < 0)
         return -1;
+    if (!isfinite(scale))
+        return gfd_fail(err, GFD_ENUMERIC, "the mean distance is %g: the particles diverged", scale);
     cx->s_in = fmax(scale / sqrt((double)cx->d), SCALE_MIN);
     cx->dist_div = fmax(scale, SCALE_MIN);
     return 0;

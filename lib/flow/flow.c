@@ -135,9 +135,12 @@ int gfd_flow(gfd_field *f, const gfd_flow_opts *opts, gfd_cloud *X, const gfd_cl
         free(V), free(good);
         return -1;
     }
-    gfd_flow_state st = {.h = h0, .mean_v = NAN, .max_v = NAN, .field = f};
-    int rc = observe ? observe(ctx, X, &st, err) : 0;
-    for (int t = 0; t < o->steps && rc == 0; t++) {
+    gfd_flow_state st = {.step = o->start, .time = o->start_time, .mean_v = NAN, .max_v = NAN,
+                         .h = bandwidth_at(h0, h1, o->start, o->steps), .field = f};
+    int rc = o->start < 0 || o->start > o->steps
+           ? gfd_fail(err, GFD_EUSAGE, "start step %d is not in 0 .. %d", o->start, o->steps)
+           : observe ? observe(ctx, X, &st, err) : 0;
+    for (int t = o->start; t < o->steps && rc == 0; t++) {
         gfd_step_opts s;
         gfd_field_args a = {.h = bandwidth_at(h0, h1, t, o->steps), .seed = o->step.seed,
                             .step = (uint64_t)t, .engine = o->engine};

@@ -14,6 +14,9 @@ GFD_VISIBLE_BEGIN
 
 typedef struct {
     int steps;                      /* T */
+    int start;                      /* steps already done (a resumed run): t runs start .. T-1,
+                                       with the streams, decay and schedules of step t */
+    double start_time;              /* their flow time */
     gfd_step_opts step;             /* eta, max_move, noise, seed (geometry: the field's) */
     int eta_given, max_move_given;  /* else MATH §1's defaults for the h of each step */
     double eta_decay;               /* eta_t = eta_0 * eta_decay^t (1: constant) */
