@@ -135,6 +135,11 @@ static void make_field(const cli_common *c, cli_field *f)
         cli_die(c, &err);
 }
 
+/* A bandwidth this many times below the nearest-neighbour distance draws a warning: the
+ * nearest other point then weighs exp(-50) = 2e-22 of a point itself (gauss kernel), so a
+ * kernel sum is its nearest term alone. */
+#define NN_WARN_RATIO 10
+
 void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
 {
     gfd_err err;
@@ -164,6 +169,13 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
     }
     cli_info(c, "bandwidth %.17g (%s), %zu targets in %zu dimensions",
              f->h, gfd_bw_name(rule.kind), Y->n, Y->d);
+    double nn;
+    if (gfd_field_uses_bandwidth(f->run) && gfd_bw_nn_median(Y, &nn, &err) == 0 &&
+        f->h * NN_WARN_RATIO < nn)
+        cli_warn(c, "bandwidth %g (%s) is %.0f times below the targets' median nearest-neighbour "
+                 "distance %g: each kernel sees little but its own point (usual in high "
+                 "dimension); -b median scales with the distances", f->h, gfd_bw_name(rule.kind),
+                 nn / f->h, nn);
     if (f->sphere)
         cli_info(c, "on the sphere S^%zu: vMF kernel, kappa = 1/h^2 = %.17g", Y->d - 1,
                  1 / (f->h * f->h));

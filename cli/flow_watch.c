@@ -49,6 +49,8 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
         char report[1024];
         gfd_field_report(st->field, report, sizeof report);
         cli_report(ob->c, report);
+        cli_info(ob->c, "step 1: eta %g, max-move %g (the cap on |eta v|%s)", st->eta, st->max_move,
+                 st->max_move > 0 ? "" : ": none");
     }
     if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
         return -1;

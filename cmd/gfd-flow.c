@@ -172,6 +172,8 @@ static void parse(int argc, char **argv, opts *o)
     gfd_err err;
     if (o->w.metrics && gfd_metric_names_check(o->w.metrics, &err) < 0)
         cli_usage_error(&o->c, "--metrics: %s", err.msg);
+    if (o->w.metrics && !o->w.log)
+        cli_usage_error(&o->c, "--metrics needs --log FILE: the metrics are columns of the log");
     o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
     cli_apply(&o->c);
 }

@@ -89,6 +89,9 @@ static double *split_rows(const opts *o, gfd_cloud *XV)
         memmove(XV->x + i * d, XV->x + i * 2 * d, d * sizeof *V);
     }
     XV->d = d;
+    cli_warn(&o->c, "reading the %zu columns of %s as rows [x, v] in %zu dimension%s (give -t "
+             "and -f to compute the field at points instead)", 2 * d, o->input ? o->input : "stdin",
+             d, d == 1 ? "" : "s");
     return V;
 }
 

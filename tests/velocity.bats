@@ -146,3 +146,16 @@ setup() {
     expect_fail 2 "the default --max-move is 0.5 h" gfd-step -t y1.csv -f sliced x1.csv
     gfd-step -t y1.csv -f sliced --max-move 1 x1.csv > /dev/null
 }
+
+@test "velocity: a bandwidth far below the nearest-neighbour distance (Scott at d = 768) is a warning" {
+    gfd-sample -n 300 gaussian -d 768 --seed 1 -o y.npy
+    gfd-sample -n 300 gaussian -d 768 --seed 2 -o x.npy
+    run --separate-stderr gfd-velocity -f kl -t y.npy x.npy -o v.npy
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"warning: bandwidth"*"(scott) is"*"times below the targets' median nearest-neighbour distance"*"-b median"* ]]
+    run --separate-stderr gfd-velocity -f kl -b median -t y.npy x.npy -o v.npy
+    [ "$status" -eq 0 ] && [ -z "$stderr" ]
+    gfd-sample -n 300 8gaussians --seed 1 -o y2.npy
+    run --separate-stderr gfd-velocity -f kl -t y2.npy y2.npy -o v.npy
+    [ "$status" -eq 0 ] && [ -z "$stderr" ]
+}

@@ -148,6 +148,36 @@ int gfd_bw_median_sqdist(const gfd_cloud *Y, uint64_t seed, double *med, gfd_err
     return rc;
 }
 
+#define NN_ROWS 64  /* rows whose nearest neighbours gfd_bw_nn_median measures */
+
+/* Distance from row j to its nearest other row of Y. */
+static double nn_distance(const gfd_cloud *Y, size_t j)
+{
+    const size_t d = Y->d;
+    double best = INFINITY;
+    for (size_t k = 0; k < Y->n; k++) {
+        double s = 0;
+        for (size_t c = 0; c < d && s < best; c++) {
+            double z = Y->x[j * d + c] - Y->x[k * d + c];
+            s += z * z;
+        }
+        best = k != j && s < best ? s : best;
+    }
+    return sqrt(best);
+}
+
+int gfd_bw_nn_median(const gfd_cloud *Y, double *dist, gfd_err *err)
+{
+    size_t use = Y->n < NN_ROWS ? Y->n : NN_ROWS;
+    if (Y->n < 2)
+        return gfd_fail(err, GFD_EDATA, "nearest neighbours need at least 2 target points");
+    double nn[NN_ROWS];
+    for (size_t e = 0; e < use; e++)
+        nn[e] = nn_distance(Y, e * (Y->n / use));
+    *dist = gfd_select(nn, use, use / 2);
+    return 0;
+}
+
 /* MATH §2.5: h = sqrt(0.5 median |y_j - y_k|^2 / log(M + 1)) */
 static int median_rule(const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *err)
 {

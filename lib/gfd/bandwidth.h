@@ -30,6 +30,9 @@ const char *gfd_bw_name(gfd_bw_kind kind);
 /* Median of |y_j - y_k|^2 over the pairs j < k of Y (numpy's median: the mean of the two
  * middle values for an even count), or of a seeded subset of 4096 rows when M is larger. */
 int gfd_bw_median_sqdist(const gfd_cloud *Y, uint64_t seed, double *med, gfd_err *err);
+/* The median over 64 evenly spaced rows of Y (all, when fewer) of the Euclidean distance to
+ * their nearest other row: the scale below which a kernel sees only its own point. */
+int gfd_bw_nn_median(const gfd_cloud *Y, double *dist, gfd_err *err);
 
 GFD_VISIBLE_END
 GFD_END_DECLS
