@@ -52,7 +52,7 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
         cli_info(ob->c, "step 1: eta %g, max-move %g (the cap on |eta v|%s)", st->eta, st->max_move,
                  st->max_move > 0 ? "" : ": none");
     }
-    if (due && ob->traj && gfd_writer_put(ob->traj, X, err) < 0)
+    if (due && ob->traj && gfd_writer_put_frame(ob->traj, X, st->step, err) < 0)
         return -1;
     if (due && ob->log && st->step > 0 && write_log_row(ob, X, st, err) < 0)
         return -1;

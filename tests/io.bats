@@ -59,7 +59,7 @@ fails_cleanly() {
 
 @test "io: one-cloud readers reject a second frame" {
     py io_npy.py make frames in.npy
-    fails_cleanly "in.npy: more than one frame (use a trajectory tool)" in.npy
+    fails_cleanly "in.npy: more than one frame (a trajectory): read one with gfd-frames extract" in.npy
 }
 
 @test "io: CSV frames are separated by two blank lines, comments before each" {

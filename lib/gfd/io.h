@@ -22,10 +22,12 @@ typedef struct gfd_writer gfd_writer;
 /* Opens a file for reading; path "-" (or NULL) is standard input. gzip is detected
  * from the bytes (1f 8b), then the format is sniffed (\x93NUMPY, else CSV). */
 gfd_reader *gfd_reader_open(const char *path, gfd_err *err);
-/* The next cloud: a .npy frame, or for CSV the whole rest of the input.
+/* The next cloud: a .npy frame, or a CSV block (frames are separated by two blank lines).
  * Returns 1 with *out filled (caller frees), 0 at a clean end of input, -1 on error.
  * Errors name the file and the line (CSV) or frame/record (.npy). NaN/Inf are errors. */
 int gfd_reader_next(gfd_reader *r, gfd_cloud *out, gfd_err *err);
+/* The step of the frame gfd_reader_next gave last, as gfd_writer_put_frame noted it, or -1. */
+long gfd_reader_step(const gfd_reader *r);
 gfd_format gfd_reader_format(const gfd_reader *r);
 const char *gfd_reader_name(const gfd_reader *r);  /* "stdin" for standard input */
 void gfd_reader_close(gfd_reader *r);
@@ -68,6 +70,12 @@ int gfd_format_double(char *buf, size_t cap, double x);
  * Repeated calls write frames (.npy back to back; CSV blocks separated by two blank
  * lines so that gnuplot's `index` selects a frame). */
 int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err);
+/* The same for a trajectory's frame, noting its step (>= 0): " # step=K" after the .npy
+ * header's dict (numpy.load skips it), a "# step K" line before a CSV block. */
+int gfd_writer_put_frame(gfd_writer *w, const gfd_cloud *c, long step, gfd_err *err);
+/* The frames (all n x d) as one .npy array of shape (nf, n, d), written atomically to
+ * path (.npy, optionally .gz): numpy.load gives the whole trajectory. */
+int gfd_write_stack(const char *path, const gfd_cloud *frames, size_t nf, gfd_err *err);
 /* Writes a CSV comment line "# text" (ignored for .npy). */
 int gfd_writer_comment(gfd_writer *w, const char *text, gfd_err *err);
 /* Flushes, closes and renames into place. Frees w whatever happens. */

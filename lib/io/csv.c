@@ -22,6 +22,9 @@ typedef struct {
     double *x;        /* the rows read, then the row being parsed */
     size_t nvals, cap;
     size_t rows, d;
+    size_t blanks;    /* blank lines in a row just before this one */
+    csv_frames *f;
+    int block_end;    /* frames: the block has ended (two blank lines after points) */
 } csv_state;
 
 static int is_separator(char c)
@@ -120,8 +123,19 @@ static int csv_line(csv_state *st, char *line, size_t len, gfd_err *err)
         return gfd_fail(err, GFD_EDATA, "%s:%zu: NUL byte in a text line (not a CSV file?)",
                         st->name, st->line);
     char *p = skip_space(line);
-    if (*p == '\0' || *p == '#')
+    if (*p == '\0') {
+        st->block_end = st->f->frames && st->rows > 0 && ++st->blanks >= 2;
+        st->blanks += !st->f->frames;
         return 0;
+    }
+    if (*p == '#') {
+        sscanf(p, "# step %ld", &st->f->step);
+        return 0;
+    }
+    if (!st->f->frames && st->rows > 0 && st->blanks >= 2)
+        return gfd_fail(err, GFD_EDATA, "%s:%zu: a second frame (two blank lines before it: a "
+                        "CSV trajectory); read one with gfd-frames extract", st->name, st->line);
+    st->blanks = 0;
     int first = st->content++ == 0;
     size_t start = st->nvals, cols = 0;
     if (parse_row(st, p, &cols, err) < 0) {
@@ -139,17 +153,22 @@ static int csv_line(csv_state *st, char *line, size_t len, gfd_err *err)
     return 0;
 }
 
-int csv_read(gfd_in *in, gfd_cloud *out, gfd_err *err)
+int csv_read(gfd_in *in, gfd_cloud *out, csv_frames *f, gfd_err *err)
 {
-    csv_state st = {.name = in_name(in)};
+    csv_state st = {.name = in_name(in), .line = f->line, .f = f};
     char *line;
     size_t len;
     int rc;
-    while ((rc = in_line(in, &line, &len, err)) > 0)
+    f->step = -1;
+    while (!st.block_end && (rc = in_line(in, &line, &len, err)) > 0)
         if (csv_line(&st, line, len, err) < 0) {
             rc = -1;
             break;
         }
+    rc = st.block_end ? 0 : rc;
+    f->line = st.line;
+    if (rc == 0 && st.rows == 0 && f->frames)
+        return 0;
     if (rc == 0 && st.rows == 0 && st.header)
         rc = gfd_fail(err, GFD_EDATA, "%s: no points (line %zu was read as a header)", st.name, st.header);
     else if (rc == 0 && st.rows == 0)

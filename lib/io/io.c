@@ -1,6 +1,7 @@
 /* The point-cloud file API of lib/io.h: opening and sniffing inputs, frames, reading
  * exactly one cloud, output formats from names, and writers that dispatch to the CSV
  * and .npy code (lib/io_csv.c, lib/io_npy.c) over the streams of lib/io_stream.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,7 +13,8 @@ struct gfd_reader {
     gfd_in *in;
     gfd_format fmt;
     size_t frames;   /* clouds handed out so far */
-    int done;        /* CSV: the input has been read */
+    long step;       /* the last frame's step, or -1 */
+    csv_frames csv;  /* CSV: where the blocks are */
 };
 
 struct gfd_writer {
@@ -35,6 +37,8 @@ gfd_reader *gfd_reader_open(const char *path, gfd_err *err)
         return NULL;
     }
     r->fmt = npy_is_magic(p, (size_t)got) ? GFD_FMT_NPY : GFD_FMT_CSV;
+    r->csv.frames = 1;
+    r->step = -1;
     return r;
 }
 
@@ -56,25 +60,32 @@ void gfd_reader_close(gfd_reader *r)
     free(r);
 }
 
-/* CSV: the whole input is one cloud; an input without a byte has none. */
+/* CSV: the next block after two blank lines (a trajectory's frame); an input without a
+ * byte has none. */
 static int next_csv(gfd_reader *r, gfd_cloud *out, gfd_err *err)
 {
     const unsigned char *p;
-    if (r->done)
-        return 0;
-    r->done = 1;
     ssize_t got = in_peek(r->in, 1, &p, err);
-    return got <= 0 ? (int)got : csv_read(r->in, out, err);
+    if (got <= 0)
+        return (int)got;
+    int rc = csv_read(r->in, out, &r->csv, err);
+    r->step = r->csv.step;
+    return rc;
 }
 
 int gfd_reader_next(gfd_reader *r, gfd_cloud *out, gfd_err *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = r->fmt == GFD_FMT_NPY ? npy_read(r->in, r->frames + 1, out, err)
+    int rc = r->fmt == GFD_FMT_NPY ? npy_read(r->in, r->frames + 1, out, &r->step, err)
                                    : next_csv(r, out, err);
     if (rc > 0)
         r->frames++;
     return rc;
+}
+
+long gfd_reader_step(const gfd_reader *r)
+{
+    return r->step;
 }
 
 /* After the one cloud of gfd_read_cloud: the input must end. */
@@ -85,8 +96,8 @@ static int check_single(gfd_reader *r, gfd_err *err)
     if (got <= 0)
         return (int)got;
     if (npy_is_magic(p, (size_t)got))
-        return gfd_fail(err, GFD_EDATA, "%s: more than one frame (use a trajectory tool)",
-                        gfd_reader_name(r));
+        return gfd_fail(err, GFD_EDATA, "%s: more than one frame (a trajectory): read one with "
+                        "gfd-frames extract", gfd_reader_name(r));
     return gfd_fail(err, GFD_EDATA, "%s: trailing data after the .npy array", gfd_reader_name(r));
 }
 
@@ -96,6 +107,7 @@ int gfd_read_cloud(const char *path, gfd_cloud *out, gfd_format *fmt, gfd_err *e
     gfd_reader *r = gfd_reader_open(path, err);
     if (!r)
         return -1;
+    r->csv.frames = 0;  /* one cloud: a second CSV block is an error */
     int rc = gfd_reader_next(r, out, err);
     if (rc == 0)
         rc = gfd_fail(err, GFD_EDATA, "%s: empty input", gfd_reader_name(r));
@@ -157,14 +169,43 @@ static int csv_separate(gfd_writer *w, gfd_err *err)
     return gfd_output_write(w->out, "\n\n", 2, err);
 }
 
-int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err)
+int gfd_writer_put_frame(gfd_writer *w, const gfd_cloud *c, long step, gfd_err *err)
 {
     if (w->fmt == GFD_FMT_NPY || w->fmt == GFD_FMT_NPY_F4)
-        return npy_write(w->out, c, w->fmt == GFD_FMT_NPY_F4 ? 4 : 8, err);
-    if (csv_separate(w, err) < 0 || csv_write(w->out, c, err) < 0)
+        return npy_write(w->out, c, w->fmt == GFD_FMT_NPY_F4 ? 4 : 8, step, err);
+    char note[32];
+    snprintf(note, sizeof note, "step %ld", step);
+    if (csv_separate(w, err) < 0 || (step >= 0 && csv_comment(w->out, note, err) < 0) ||
+        csv_write(w->out, c, err) < 0)
         return -1;
     w->separate = 1;
     return 0;
+}
+
+int gfd_writer_put(gfd_writer *w, const gfd_cloud *c, gfd_err *err)
+{
+    return gfd_writer_put_frame(w, c, -1, err);
+}
+
+int gfd_write_stack(const char *path, const gfd_cloud *frames, size_t nf, gfd_err *err)
+{
+    int gz = 0;
+    gfd_format_from_name(path, &gz);
+    for (size_t f = 1; f < nf; f++)
+        if (frames[f].n != frames[0].n || frames[f].d != frames[0].d)
+            return gfd_fail(err, GFD_EDATA, "frame %zu is %zu x %zu, frame 1 %zu x %zu: frames of "
+                            "one stack must agree", f + 1, frames[f].n, frames[f].d, frames[0].n,
+                            frames[0].d);
+    if (nf == 0)
+        return gfd_fail(err, GFD_EDATA, "no frames to stack");
+    gfd_output *o = gfd_output_open(path, gz, err);
+    if (!o)
+        return -1;
+    if (npy_write_stack(o, frames, nf, err) < 0) {
+        gfd_output_abort(o);
+        return -1;
+    }
+    return gfd_output_commit(o, err);
 }
 
 int gfd_writer_comment(gfd_writer *w, const char *text, gfd_err *err)

@@ -32,6 +32,7 @@ typedef struct {
     size_t shape[2];    /* the first two dimensions; ndim says how many there were */
     char shape_text[64];
     int have_descr, have_order, have_shape;
+    long step;          /* a trajectory frame's " # step=K" after the dict, or -1 */
 } npy_header;
 
 int npy_is_magic(const unsigned char *p, size_t n)
@@ -186,6 +187,11 @@ static int parse_dict(const char *s, npy_header *h, const npy_ctx *c, gfd_err *e
     }
     s++;
     skip_space(&s);
+    if (*s == '#') {  /* a comment, as Python's parser allows: gfd's frames name their step */
+        sscanf(s, "# step=%ld", &h->step);
+        s += strcspn(s, "\n");
+        skip_space(&s);
+    }
     if (*s)
         return bad_header(s, c, err);
     if (!h->have_descr || !h->have_order || !h->have_shape)
@@ -342,14 +348,14 @@ static int read_data(npy_ctx *c, const npy_header *h, double **x, gfd_err *err)
     return 0;
 }
 
-int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, gfd_err *err)
+int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, long *step, gfd_err *err)
 {
     npy_ctx c = {.in = in};
     if (frame > 1)
         snprintf(c.where, sizeof c.where, "%s: frame %zu", in_name(in), frame);
     else
         snprintf(c.where, sizeof c.where, "%s", in_name(in));
-    npy_header h = {0};
+    npy_header h = {.step = -1};
     int rc = read_header(&c, &h, err);
     if (rc <= 0)
         return rc;
@@ -361,18 +367,28 @@ int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, gfd_err *err)
         return -1;
     }
     *out = (gfd_cloud){.n = h.shape[0], .d = h.shape[1], .x = x};
+    *step = h.step;
     return 1;
 }
 
 /* ---- writing a record ---- */
 
-/* Preamble and header of an n x d v1.0 record of `width`-byte floats, padded with spaces
- * so that the data starts at a multiple of 64 bytes, ending in '\n'. Returns its length. */
-static size_t header_bytes(unsigned char *buf, size_t cap, size_t n, size_t d, int width)
+/* Preamble and header of a v1.0 record of `width`-byte floats of shape (f, n, d), or (n, d)
+ * when f is 0, padded with spaces so that the data starts at a multiple of 64 bytes,
+ * ending in '\n'; step >= 0 follows the dict as a comment " # step=K" (numpy's parser
+ * skips it). Returns its length. */
+static size_t header_bytes(unsigned char *buf, size_t cap, size_t f, size_t n, size_t d,
+                           int width, long step)
 {
-    char *dict = (char *)buf + 10;
-    int len = snprintf(dict, cap - 10, "{'descr': '<f%d', 'fortran_order': False, 'shape': (%zu, %zu), }",
-                       width, n, d);
+    char *dict = (char *)buf + 10, shape[80], note[32] = "";
+    if (f)
+        snprintf(shape, sizeof shape, "%zu, %zu, %zu", f, n, d);
+    else
+        snprintf(shape, sizeof shape, "%zu, %zu", n, d);
+    if (step >= 0)
+        snprintf(note, sizeof note, " # step=%ld", step);
+    int len = snprintf(dict, cap - 10, "{'descr': '<f%d', 'fortran_order': False, 'shape': (%s), }%s",
+                       width, shape, note);
     size_t total = 10 + (size_t)len + 1;
     size_t pad = (NPY_ALIGN - total % NPY_ALIGN) % NPY_ALIGN;
     memset(dict + len, ' ', pad);
@@ -407,13 +423,10 @@ static int encode_f4(unsigned char *b, double v)
     return 0;
 }
 
-/* c->x: n x d, written as one '<f8' or '<f4' record (width 8 or 4). */
-int npy_write(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err)
+/* The values of c as '<f8' or '<f4' (width 8 or 4). */
+static int npy_values(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err)
 {
     unsigned char buf[NPY_RAW];
-    size_t len = header_bytes(buf, sizeof buf, c->n, c->d, width);
-    if (gfd_output_write(o, buf, len, err) < 0)
-        return -1;
     size_t total = c->n * c->d, per = NPY_RAW / (size_t)width;
     for (size_t at = 0; at < total;) {
         size_t k = total - at < per ? total - at : per;
@@ -428,5 +441,24 @@ int npy_write(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err)
             return -1;
         at += k;
     }
+    return 0;
+}
+
+int npy_write(gfd_output *o, const gfd_cloud *c, int width, long step, gfd_err *err)
+{
+    unsigned char head[256];
+    size_t len = header_bytes(head, sizeof head, 0, c->n, c->d, width, step);
+    return gfd_output_write(o, head, len, err) < 0 ? -1 : npy_values(o, c, width, err);
+}
+
+int npy_write_stack(gfd_output *o, const gfd_cloud *frames, size_t nf, gfd_err *err)
+{
+    unsigned char head[256];
+    size_t len = header_bytes(head, sizeof head, nf, frames[0].n, frames[0].d, 8, -1);
+    if (gfd_output_write(o, head, len, err) < 0)
+        return -1;
+    for (size_t f = 0; f < nf; f++)
+        if (npy_values(o, &frames[f], 8, err) < 0)
+            return -1;
     return 0;
 }

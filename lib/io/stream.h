@@ -34,12 +34,24 @@ void in_close(gfd_in *in);
 
 /* .npy records (lib/io_npy.c). frame counts from 1 and only names errors. */
 int npy_is_magic(const unsigned char *p, size_t n);
-/* Returns 1 with *out filled, 0 when the input ends before a record, -1 on error. */
-int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, gfd_err *err);
-int npy_write(gfd_output *o, const gfd_cloud *c, int width, gfd_err *err);
+/* Returns 1 with *out filled (*step: the frame's step, or -1), 0 when the input ends
+ * before a record, -1 on error. */
+int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, long *step, gfd_err *err);
+/* One record; step >= 0 is noted in its header (a trajectory frame). */
+int npy_write(gfd_output *o, const gfd_cloud *c, int width, long step, gfd_err *err);
+/* One '<f8' record of shape (nf, n, d) holding the frames (all n x d). */
+int npy_write_stack(gfd_output *o, const gfd_cloud *frames, size_t nf, gfd_err *err);
 
-/* CSV (lib/io_csv.c). csv_read reads the whole rest of the input as one cloud. */
-int csv_read(gfd_in *in, gfd_cloud *out, gfd_err *err);
+/* CSV (lib/io_csv.c). Where a CSV trajectory is: its frames are blocks after two blank
+ * lines, each with a "# step K" comment. */
+typedef struct {
+    int frames;     /* 1: read one block per call; 0: the whole input is one cloud, and a
+                       second block is an error */
+    size_t line;    /* lines read by the earlier calls */
+    long step;      /* the block's "# step K", or -1 */
+} csv_frames;
+/* Returns 1 with *out filled, 0 (frames only) when no point is left, -1 on error. */
+int csv_read(gfd_in *in, gfd_cloud *out, csv_frames *f, gfd_err *err);
 int csv_write(gfd_output *o, const gfd_cloud *c, gfd_err *err);
 int csv_comment(gfd_output *o, const char *text, gfd_err *err);
 
