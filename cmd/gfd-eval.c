@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../cli/tables.h"
 
@@ -33,7 +34,8 @@ static const char HELP_TAIL[] =
     "\nOther options:\n"
     "  -s, --seed SEED       seed of sw2's directions and the median subset (default 0)\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
-    "  -o, --output FILE     write the table to FILE (atomically)\n"
+    "  -o, --output FILE     write the table to FILE (atomically; .csv, .json or text,\n"
+    "                        .gz to compress it; -z too)\n"
     "  -v, --verbose         print the settings in force on standard error\n"
     "  -q, --quiet           no messages but errors\n"
     "  -h, --help            this help\n"
@@ -55,21 +57,30 @@ typedef struct {
     cli_common c;
     const char *reference, *metrics, *modes, *dataset;
     gfd_table_format table;
-    int table_given, project;
+    int table_given, project, gz;  /* gz: gzip the table (-z, or -o NAME.gz) */
     gfd_settings set;           /* the metrics' options */
     gfd_metric_setup setup;
 } opts;
 
-/* Table format: --csv/--json, else -F csv, else from -o's name, else text. */
+/* Table format: --csv/--json, else -F csv, else from -o's name (.csv, .json, else text;
+ * .gz after any of them gzips it; .npy is refused), else text. */
 static void choose_table(opts *o)
 {
-    const char *dot = o->c.out ? strrchr(o->c.out, '.') : NULL;
-    if (o->c.fmt == GFD_FMT_NPY || o->c.fmt == GFD_FMT_NPY_F4 || o->c.gz)
-        cli_usage_error(&o->c, "the table is text: -F npy and -z do not apply");
+    char name[1024];
+    snprintf(name, sizeof name, "%s", o->c.out ? o->c.out : "");
+    size_t len = strlen(name);
+    o->gz = o->c.gz || (len > 3 && !strcasecmp(name + len - 3, ".gz"));
+    if (len > 3 && !strcasecmp(name + len - 3, ".gz"))
+        name[len - 3] = '\0';
+    const char *dot = strrchr(name, '.');
+    if (o->c.fmt == GFD_FMT_NPY || o->c.fmt == GFD_FMT_NPY_F4 || (dot && !strcasecmp(dot, ".npy")))
+        cli_usage_error(&o->c, "the table is text: -F npy and -o NAME.npy do not apply (.csv, "
+                        ".json or text, optionally .gz)");
     if (!o->table_given && o->c.fmt == GFD_FMT_CSV)
         o->table = GFD_TABLE_CSV;
     else if (!o->table_given && dot)
-        o->table = !strcmp(dot, ".csv") ? GFD_TABLE_CSV : !strcmp(dot, ".json") ? GFD_TABLE_JSON : GFD_TABLE_TEXT;
+        o->table = !strcasecmp(dot, ".csv") ? GFD_TABLE_CSV
+                 : !strcasecmp(dot, ".json") ? GFD_TABLE_JSON : GFD_TABLE_TEXT;
 }
 
 static int own_option(opts *o, int opt, const char *arg)
@@ -137,7 +148,7 @@ static void read_points(const opts *o, const char *name, gfd_cloud *X)
 static void write_table(const opts *o, const char *table)
 {
     gfd_err err;
-    gfd_output *out = gfd_output_open(o->c.out, 0, &err);
+    gfd_output *out = gfd_output_open(o->c.out, o->gz, &err);
     if (!out || gfd_output_write(out, table, strlen(table), &err) < 0) {
         gfd_output_abort(out);
         cli_die(&o->c, &err);

@@ -179,3 +179,14 @@ PY
     script -qec "gfd-eval -q -r ref.npy -m sinkhorn --eps 0.01 s.npy" ts2.txt > out2.txt
     ! grep -q "iteration" ts2.txt
 }
+
+@test "eval: -o NAME.json.gz writes gzip'd JSON; -z gzips; NAME.npy and -F npy are refused" {
+    gfd-sample -n 50 gaussian --seed 1 -o r.csv
+    gfd-eval -r r.csv -m energy -o t.json.gz r.csv
+    zcat t.json.gz | "$GFD_PYTHON" -c "import json, sys; t = json.load(sys.stdin); assert t[0]['file'] == 'r.csv'"
+    gfd-eval -r r.csv -m energy -z -o t.txt r.csv
+    zcat t.txt | grep -q '^file  *energy$'
+    expect_fail 2 "the table is text" gfd-eval -r r.csv -m energy -o t.npy r.csv
+    expect_fail 2 "the table is text" gfd-eval -r r.csv -m energy -F npy r.csv
+    [ ! -e t.npy ]
+}
