@@ -276,3 +276,12 @@ for tok in open('a.csv').read().replace('\n', ',').split(','):
     [ "${#lines[@]}" -le 1 ]
     [ "$(printf '%s' "$stderr" | wc -l)" -eq 0 ]
 }
+
+@test "io: a gzip of NUL bytes or of one endless line fails at once, in little memory" {
+    head -c 100000000 /dev/zero | gzip -c > bomb.csv.gz
+    run /usr/bin/time -f "%M" gfd-kde -t bomb.csv.gz bomb.csv.gz
+    [ "$status" -eq 1 ] && [[ "$output" == *"bomb.csv.gz: NUL byte in a text line"* ]]
+    [ "$(echo "$output" | tail -1)" -lt 65536 ]   # KB
+    head -c 80000000 /dev/zero | tr '\0' 7 | gzip -c > long.csv.gz
+    expect_fail 1 "long.csv.gz: a line longer than 64 MB" gfd-kde -t long.csv.gz long.csv.gz
+}

@@ -241,7 +241,7 @@ static void test_npy_frames(void)
     }
     CHECK(gfd_reader_next(r, &c, &err) == 0, "no fourth frame");
     gfd_reader_close(r);
-    expect_error("frames.npy.gz", GFD_EDATA, "frames.npy.gz: more than one frame (use a trajectory tool)");
+    expect_error("frames.npy.gz", GFD_EDATA, "frames.npy.gz: more than one frame (a trajectory): read one with gfd-frames extract");
 }
 
 static void test_csv_frames_and_comments(void)
@@ -254,9 +254,15 @@ static void test_csv_frames_and_comments(void)
     free(b);
     gfd_cloud c;
     gfd_err err;
-    CHECK(gfd_read_cloud(at("frames.csv"), &c, NULL, &err) == 0 && c.n == 6 && c.d == 2,
-          "CSV frames read as one cloud of 6 rows: %s", err.msg);
-    gfd_cloud_free(&c);
+    expect_error("frames.csv", GFD_EDATA, "frames.csv:6: a second frame (two blank lines before it");
+    gfd_reader *r = gfd_reader_open(at("frames.csv"), &err);  /* the blocks are the frames */
+    for (size_t f = 1; r && f <= 3; f++) {
+        CHECK(gfd_reader_next(r, &c, &err) == 1 && c.n == f && c.d == 2 && c.x[0] == (double)f,
+              "CSV frame %zu: %s", f, err.msg);
+        gfd_cloud_free(&c);
+    }
+    CHECK(r && gfd_reader_next(r, &c, &err) == 0, "no fourth CSV frame");
+    gfd_reader_close(r);
 }
 
 static void check_csv(const char *text, const double *want, size_t n, size_t d)

@@ -203,6 +203,11 @@ static int in_take_line(gfd_in *in, size_t n, int newline, char **line, size_t *
     return 1;
 }
 
+/* Text lines are at most this long: a 1 MB gzip of NUL bytes (1 GB unpacked, no newline)
+ * fails at once instead of filling memory. */
+#define LINE_MAX_BYTES ((size_t)64 << 20)
+#define LINE_CHECK_BYTES ((size_t)1 << 20)  /* past it, NUL bytes are looked for as they come */
+
 int in_line(gfd_in *in, char **line, size_t *len, gfd_err *err)
 {
     size_t scanned = 0;  /* unread bytes already known to hold no newline */
@@ -211,7 +216,13 @@ int in_line(gfd_in *in, char **line, size_t *len, gfd_err *err)
         unsigned char *nl = memchr(start + scanned, '\n', in->len - in->pos - scanned);
         if (nl)
             return in_take_line(in, (size_t)(nl - start), 1, line, len);
+        if (in->len - in->pos > LINE_CHECK_BYTES &&  /* short lines: csv.c names the line */
+            memchr(start + scanned, '\0', in->len - in->pos - scanned))
+            return gfd_fail(err, GFD_EDATA, "%s: NUL byte in a text line (not a CSV file?)", in->name);
         scanned = in->len - in->pos;
+        if (scanned > LINE_MAX_BYTES)
+            return gfd_fail(err, GFD_EDATA, "%s: a line longer than %zu MB (not a CSV file?)",
+                            in->name, LINE_MAX_BYTES >> 20);
         if (in_make_room(in, err) < 0)
             return -1;
         ssize_t got = in_fill(in, err);
