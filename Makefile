@@ -127,8 +127,9 @@ test-san: $(PROGS) $(TESTS) $(TEST_PROGS) $(TEST_SHIM)
 	@ASAN_OPTIONS=detect_leaks=1 GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests \
 	  GFD_SKIP_INSTALL=1 GFD_SKIP_STUDY=1 tests/run
 
-# libFuzzer over the point-cloud readers (tests/fuzz_read.c) and the model loader
-# (tests/fuzz_model.c), seeded with valid files of every format, for FUZZ_SECONDS (default
+# libFuzzer over the point-cloud readers (tests/fuzz_read.c), the model loader
+# (tests/fuzz_model.c) and the spec, schedule, metric-list and option parsers
+# (tests/fuzz_spec.c), seeded with valid files of every format, for FUZZ_SECONDS (default
 # 60) each under ASan/UBSan; a crash keeps its input in build-fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_CC = clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
@@ -138,9 +139,11 @@ fuzz: deps
 	@mkdir -p build-fuzz/corpus build-fuzz/models
 	$(FUZZ_CC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS) -lgomp
 	$(FUZZ_CC) tests/fuzz_model.c -o build-fuzz/fuzz_model $(LIBS) -lgomp
-	tests/fuzz_corpus.sh build-fuzz/corpus build-fuzz/models
+	$(FUZZ_CC) tests/fuzz_spec.c -o build-fuzz/fuzz_spec $(LIBS) -lgomp
+	tests/fuzz_corpus.sh build-fuzz/corpus build-fuzz/models build-fuzz/specs
 	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
 	cd build-fuzz && ./fuzz_model -max_total_time=$(FUZZ_SECONDS) -max_len=4096 models
+	cd build-fuzz && ./fuzz_spec -max_total_time=$(FUZZ_SECONDS) -max_len=1024 specs
 
 demo: deps
 	@$(MAKE) -s all

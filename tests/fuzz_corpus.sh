@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeds for make fuzz: small valid files of every format the readers take (into DIR), and
-# small models and checkpoints for the model loader (into MODELS).
+# small models and checkpoints for the model loader (into MODELS), and field specs with
+# their options for the parsers (into SPECS).
 set -euo pipefail
 dir=$1
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin
@@ -17,3 +18,12 @@ mkdir -p "$models"
     -o "$models/mlp.gfdm" --checkpoint "$models/mlp.ck"
 "$bin/gfd-train" -q -t "$dir/a.csv" -f drift -T 1 --net resmlp --width 2 --blocks 1 --zdim 2 \
     --gen-batch 4 --data-batch 3 -o "$models/res.gfdm"
+specs=$3
+mkdir -p "$specs"
+printf 'rkl:0.5,chi2:0.5\nratio-clip=100\n' > "$specs/mix"
+printf 'drift\ntemps=0.02,0.05,0.2\nfloor=1e-6\npreset=toy\n' > "$specs/drift"
+printf 'critic:js:2\ncritic-features=64\n' > "$specs/critic"
+printf 'kl:1:0,rkl:0:1\nbatch=64\n' > "$specs/schedule"
+printf 'mmd,sw2,coverage,prdc\nk=5\n' > "$specs/metrics"
+printf 'sinkhorn-proxy\neps=0.1\ncoupling=one-sided\n' > "$specs/sinkhorn"
+printf 'median\n' > "$specs/bw"
