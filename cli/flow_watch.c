@@ -54,7 +54,7 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
     }
     if (due && ob->traj && gfd_writer_put_frame(ob->traj, X, st->step, err) < 0)
         return -1;
-    if (due && ob->log && st->step > 0 && write_log_row(ob, X, st, err) < 0)
+    if (due && ob->log && write_log_row(ob, X, st, err) < 0)
         return -1;
     if (due && ob->w->checkpoint && st->step > 0) {
         cli_checkpoint ck = ob->w->run;

@@ -14,7 +14,8 @@ static const char HELP_HEAD[] =
     "Usage: " USAGE "\n"
     "Writes one row [x, v(x)] (2d columns) for every particle x of X (standard input by\n"
     "default): the velocity of FIELD that moves the particles' distribution q toward the\n"
-    "targets' p. gnuplot draws it with 'plot FILE using 1:2:($3*k):($4*k) with vectors'.\n"
+    "targets' p. gnuplot draws it (d = 2, CSV) with\n"
+    "  set datafile separator ','; plot FILE using 1:2:($3*k):($4*k) with vectors\n"
     "\n";
 
 static const char HELP_TAIL[] =

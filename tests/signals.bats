@@ -45,7 +45,7 @@ run_until_signalled() {
     # the log holds every step up to the one reported, each row complete
     step=$(sed -E 's/.*after step ([0-9]+) .*/\1/' err.txt)
     [ "$(tail -1 l.csv | cut -d, -f1)" = "$step" ]
-    [ "$(wc -l < l.csv)" -eq $((step + 1)) ]
+    [ "$(wc -l < l.csv)" -eq $((step + 2)) ]   # the header, steps 0 .. step
     awk -F, 'NR > 1 && NF != 6 { exit 1 }' l.csv
 }
 

@@ -10,7 +10,13 @@ import numpy as np
 
 
 def load_log(path):
-    return np.genfromtxt(path, delimiter=",", names=True)
+    """The rows of the steps taken: the first row, step 0 (the start: eta 0, no |v|), is
+    checked and dropped."""
+    log = np.genfromtxt(path, delimiter=",", names=True)
+    first = log[0]
+    assert first["step"] == 0 and first["time"] == 0 and first["eta"] == 0, first
+    assert np.isnan(first["mean_v"]) and np.isnan(first["max_v"]), first
+    return log[1:]
 
 
 def main(argv):
