@@ -159,3 +159,8 @@ setup() {
     run --separate-stderr gfd-velocity -f kl -t y2.npy y2.npy -o v.npy
     [ "$status" -eq 0 ] && [ -z "$stderr" ]
 }
+
+@test "velocity: drift on diverged particles is a numerical fault (exit 1), not a usage error" {
+    printf '1e300,1e300\n-1e300,-1e300\n0,0\n' > big.csv
+    expect_fail 1 "the mean distance is inf: the particles diverged" gfd-velocity -f drift -t big.csv big.csv
+}
