@@ -45,8 +45,12 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
     int due = st->step % ob->w->every == 0 || st->step == ob->w->steps;
     if (ob->w->progress)
         progress_bar(ob, st->step);
+    char report[1024];
+    if (st->step > 1 && due && ob->c->verbose) {  /* -v: what the field says of each row's step */
+        gfd_field_report(st->field, report, sizeof report);
+        cli_report(ob->c, report);
+    }
     if (st->step == 1) {  /* what the field said of its first velocity: -v, and warnings */
-        char report[1024];
         gfd_field_report(st->field, report, sizeof report);
         cli_report(ob->c, report);
         cli_info(ob->c, "step 1: eta %g, max-move %g (the cap on |eta v|%s)", st->eta, st->max_move,

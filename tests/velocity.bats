@@ -164,3 +164,15 @@ setup() {
     printf '1e300,1e300\n-1e300,-1e300\n0,0\n' > big.csv
     expect_fail 1 "the mean distance is inf: the particles diverged" gfd-velocity -f drift -t big.csv big.csv
 }
+
+@test "velocity: -v counts the particles the ratio clip binds; most of them is a warning" {
+    gfd-sample -n 300 gaussian -d 768 --seed 1 -o y.npy
+    gfd-sample -n 300 gaussian -d 768 --seed 2 -o x.npy
+    run --separate-stderr gfd-velocity -v -f kl -t y.npy x.npy -o v.npy
+    [[ "$stderr" == *"ratio clip 1e+06: 300 of 300 particles clipped (100.0%) at step 1"* ]]
+    [[ "$stderr" == *"warning: the ratio clip binds most particles"* ]]
+    gfd-sample -n 300 8gaussians --seed 1 -o y2.npy
+    gfd-sample -n 300 gaussian -d 2 --seed 2 -o x2.npy
+    run --separate-stderr gfd-velocity -v -f kl -t y2.npy x2.npy -o v.npy
+    [[ "$stderr" == *"ratio clip 1e+06: 0 of 300 particles clipped (0.0%)"* ]] && [[ "$stderr" != *warning* ]]
+}

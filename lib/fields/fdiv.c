@@ -3,6 +3,7 @@
  * computed from one pair of kernel passes (MATH §3.8). Also the two kernel passes that the
  * other score fields (smoothed.c, mmd.c) are built from. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ typedef struct {
     double log_clip;
     int exclude_self;
     fdiv_kind kind[GFD_MAX_TERMS];  /* of each term of the part */
+    uint64_t clip_step;             /* the step the counts below are of (all its batches) */
+    size_t clipped, seen;           /* particles whose ratio the clip bound, of those seen */
 } fdiv_state;
 
 /* Leave-one-out (MATH §2.3): the other particles' weights sum to 1 - w_i. */
@@ -100,7 +103,7 @@ static int fdiv_init(field_part *p, const gfd_settings *s, gfd_err *err)
 /* sum_t w_t g_t(r) (m_p - m_q) / h^2 over the part's terms. X: N x d, Y: M x d, V: N x d. */
 static int fdiv_compute(field_part *p, const field_call *c, double *V, gfd_err *err)
 {
-    const fdiv_state *st = p->state;
+    fdiv_state *st = p->state;
     const gfd_cloud *X = c->X;
     const size_t n = X->n, d = X->d;
     const double h = c->a->h, h2 = h * h;
@@ -109,7 +112,11 @@ static int fdiv_compute(field_part *p, const field_call *c, double *V, gfd_err *
     double *mq = lq ? gfd_alloc(n, d * sizeof *mq, "mean shifts", err) : NULL;
     /* m_p goes straight into V */
     int rc = mq ? field_kde_passes(X, c->Y, X->x, p->geom, h, st->exclude_self, c->a->engine, lp, V, lq, mq, err) : -1;
+    if (!st->seen || c->a->step != st->clip_step)
+        st->clip_step = c->a->step, st->clipped = st->seen = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        st->clipped += fabs(lq[i] - lp[i]) > st->log_clip;
+        st->seen++;
         /* MATH §3.1: r = q_h / p_h clipped to [1/R, R]; the normalisers cancel */
         double logr = fmax(-st->log_clip, fmin(st->log_clip, lq[i] - lp[i])), g = 0;
         for (int t = 0; t < p->nterms; t++)
@@ -121,4 +128,21 @@ static int fdiv_compute(field_part *p, const field_call *c, double *V, gfd_err *
     return rc;
 }
 
-const gfd_field_ops fdiv_ops = {.shared = 1, .init = fdiv_init, .compute = fdiv_compute};
+/* How many particles the ratio clip bound at the last step computed, and a warning when it
+ * was most of them: the field is then the clip's, not the divergence's. */
+static size_t fdiv_report(const field_part *p, char *buf, size_t cap)
+{
+    const fdiv_state *st = p->state;
+    if (!st->seen)
+        return 0;
+    double share = (double)st->clipped / (double)st->seen;
+    int n = snprintf(buf, cap, "ratio clip %g: %zu of %zu particles clipped (%.1f%%) at step %llu%s",
+                     exp(st->log_clip), st->clipped, st->seen, 100 * share,
+                     (unsigned long long)st->clip_step + 1,
+                     share > 0.5 ? "\nwarning: the ratio clip binds most particles: the bandwidth "
+                     "is likely too small for the dimension (try -b median), or raise --ratio-clip" : "");
+    return n < 0 ? 0 : (size_t)n;
+}
+
+const gfd_field_ops fdiv_ops = {.shared = 1, .init = fdiv_init, .compute = fdiv_compute,
+                                .report = fdiv_report};
