@@ -81,5 +81,5 @@ value() { awk -v f="$1" -v k="$2" '$1 == f { for (i = 2; i < NF; i++) if ($i == 
     py_lt "$small" "$large"
     while read -r _ h _ ratio _ noise; do
         py_lt "$(awk -v n="$noise" 'BEGIN { print 3 * n }')" "$ratio"
-    done <<< "$output"
+    done <<< "$(grep '^h ' <<< "$output")"   # the rows (a warning may come first)
 }
