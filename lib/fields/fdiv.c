@@ -140,7 +140,8 @@ static size_t fdiv_report(const field_part *p, char *buf, size_t cap)
                      exp(st->log_clip), st->clipped, st->seen, 100 * share,
                      (unsigned long long)st->clip_step + 1,
                      share > 0.5 ? "\nwarning: the ratio clip binds most particles: the bandwidth "
-                     "is likely too small for the data (in high dimension, try -b median), or raise --ratio-clip" : "");
+                     "is likely too small for the data (in high dimension, try -b median), or "
+                     "raise --ratio-clip" : "");
     return n < 0 ? 0 : (size_t)n;
 }
 
