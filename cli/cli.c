@@ -270,6 +270,31 @@ void cli_apply(const cli_common *c)
     cli_info(c, "OpenBLAS kernel %s (%s)", gfd_blas_core(), c->blas_note);
 }
 
+double *cli_read_weights(const cli_common *c, const char *path, size_t n, const char *whose)
+{
+    gfd_cloud w;
+    gfd_err err;
+    cli_read(c, path, &w, NULL);
+    if (w.d != 1 || w.n != n) {
+        gfd_fail(&err, GFD_EDATA, "%s: %zu rows of %zu columns, expected one column of %zu weights for the %s",
+                 path, w.n, w.d, n, whose);
+        cli_die(c, &err);
+    }
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w.x[i] < 0) {
+            gfd_fail(&err, GFD_EDATA, "%s: row %zu: weight %g is negative", path, i + 1, w.x[i]);
+            cli_die(c, &err);
+        }
+        total += w.x[i];
+    }
+    if (!(total > 0)) {
+        gfd_fail(&err, GFD_EDATA, "%s: the weights sum to zero", path);
+        cli_die(c, &err);
+    }
+    return w.x;
+}
+
 void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt)
 {
     gfd_err err;

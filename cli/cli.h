@@ -105,6 +105,9 @@ long cli_long(const cli_common *c, const char *opt, const char *arg, long lo, lo
 
 /* Reads one cloud or dies with the library's message. */
 void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt);
+/* The n weights of path (one column, >= 0, not all 0) for the rows of `whose`; dies
+ * naming the file and the row otherwise. */
+double *cli_read_weights(const cli_common *c, const char *path, size_t n, const char *whose);
 /* The mixture centres of --modes FILE, else of the built-in --dataset NAME, into modes:
  * returns modes, or NULL when neither is given. Dies on failure (a bad name: exit 2). */
 const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const char *dataset,

@@ -91,31 +91,6 @@ int cli_step_option(const cli_common *c, cli_step *s, int opt, const char *arg)
 }
 
 /* One column of n weights >= 0, not all zero; returns the column (caller frees). */
-static double *read_weights(const cli_common *c, const char *path, size_t n, const char *whose)
-{
-    gfd_cloud w;
-    gfd_err err;
-    cli_read(c, path, &w, NULL);
-    if (w.d != 1 || w.n != n) {
-        gfd_fail(&err, GFD_EDATA, "%s: %zu rows of %zu columns, expected one column of %zu weights for the %s",
-                 path, w.n, w.d, n, whose);
-        cli_die(c, &err);
-    }
-    double total = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w.x[i] < 0) {
-            gfd_fail(&err, GFD_EDATA, "%s: row %zu: weight %g is negative", path, i + 1, w.x[i]);
-            cli_die(c, &err);
-        }
-        total += w.x[i];
-    }
-    if (!(total > 0)) {
-        gfd_fail(&err, GFD_EDATA, "%s: the weights sum to zero", path);
-        cli_die(c, &err);
-    }
-    return w.x;
-}
-
 void cli_field_points(const cli_common *c, const cli_field *f, double *X, size_t n,
                       size_t d, size_t ld, const char *name)
 {
@@ -157,7 +132,7 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
     cli_read(c, f->targets, Y, NULL);
     cli_field_points(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
     if (f->target_weights)
-        Y->w = read_weights(c, f->target_weights, Y->n, "targets");
+        Y->w = cli_read_weights(c, f->target_weights, Y->n, "targets");
     /* MATH §4: on the sphere the rules measure the geodesic spread (geometry.h). A field
      * that does not use h runs without one when the rule has none for these targets. */
     if (gfd_geometry_bandwidth(f->geom, &rule, Y, c->seed, &f->h, &err) < 0) {
@@ -194,7 +169,7 @@ void cli_field_particles(const cli_common *c, const cli_field *f, const char *pa
     }
     cli_field_points(c, f, X->x, X->n, X->d, X->d, strcmp(name, "-") ? name : "stdin");
     if (f->weights)
-        X->w = read_weights(c, f->weights, X->n, "particles");
+        X->w = cli_read_weights(c, f->weights, X->n, "particles");
 }
 
 void cli_field_velocity(const cli_common *c, const cli_field *f, const gfd_cloud *X,

@@ -15,6 +15,8 @@ static const char HELP[] =
     "grad log p_h(q) instead.\n"
     "\n"
     "  -t, --targets FILE    the target points Y (required)\n"
+    "      --target-weights FILE  weights of Y's rows (one column, >= 0), as scipy's\n"
+    "                        gaussian_kde(weights=...): the KDE and the bandwidth rules\n"
     "  -b, --bandwidth BW    scott (default), silverman, median or a positive number\n"
     "  -k, --kernel K        gauss (default) or laplace (h is its temperature tau)\n"
     "      --score           write grad log p_h (gauss kernel)\n"
@@ -37,11 +39,11 @@ static void help(void)
     fputs(HELP, stdout);
 }
 
-enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW };
+enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW, OPT_WEIGHTS };
 
 typedef struct {
     cli_common c;
-    const char *targets, *queries;
+    const char *targets, *queries, *weights;
     gfd_kernel kernel;
     int score, exclude_self, print_bw;
     gfd_engine engine;     /* --rtol */
@@ -62,7 +64,8 @@ static opts parse(int argc, char **argv)
     static const struct option longs[] = {
         {"targets", required_argument, 0, 't'}, {"kernel", required_argument, 0, 'k'},
         {"score", no_argument, 0, OPT_SCORE}, {"exclude-self", no_argument, 0, OPT_EXCLUDE_SELF},
-        {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, CLI_RTOL_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
+        {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, {"target-weights", required_argument, 0, OPT_WEIGHTS},
+        CLI_RTOL_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.kernel = GFD_KERNEL_GAUSS};
     cli_init(&o.c, "gfd-kde", USAGE, argv);
     int opt;
@@ -75,6 +78,7 @@ static opts parse(int argc, char **argv)
         case OPT_SCORE: o.score = 1; break;
         case OPT_EXCLUDE_SELF: o.exclude_self = 1; break;
         case OPT_PRINT_BW: o.print_bw = 1; break;
+        case OPT_WEIGHTS: o.weights = optarg; break;
         case CLI_OPT_RTOL: o.engine.rtol = cli_rtol(&o.c, optarg); break;
         case CLI_OPT_PRECISION: o.engine.f32 = cli_precision_f32(&o.c, optarg); break;
         }
@@ -134,6 +138,8 @@ int main(int argc, char **argv)
     gfd_format fmt = GFD_FMT_NONE;
     gfd_err err;
     cli_read(&o.c, o.targets, &Y, &fmt);
+    if (o.weights)
+        Y.w = cli_read_weights(&o.c, o.weights, Y.n, "targets");
     double h = choose_bandwidth(&o, &Y);
     if (o.print_bw) {
         cli_put_double(stdout, "", h);

@@ -189,3 +189,18 @@ sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 e
     run gfd-kde -b 1e-100 -t s.csv far.csv
     [ "$status" -eq 0 ] && py_lt "$output" -1e200
 }
+
+@test "kde: --target-weights equals scipy's gaussian_kde(weights=...) to 1e-12; bad weights are errors" {
+    gfd-sample -n 300 8gaussians --seed 3 -o y.csv
+    gfd-sample -n 50 gaussian --seed 4 -o q.csv
+    "$GFD_PYTHON" -c "import numpy as np; np.random.seed(1); np.savetxt('w.csv', 2 * np.random.rand(300))"
+    gfd-kde -b 0.4 -t y.csv --target-weights w.csv q.csv -o k.csv
+    py_lt "$(py kde_ref.py weighted y.csv w.csv q.csv 0.4 k.csv)" 1e-12
+    gfd-kde -b 0.4 -t y.csv q.csv -o k0.csv   # the test can fail: unweighted is far off
+    py_lt 1e-3 "$(py kde_ref.py weighted y.csv w.csv q.csv 0.4 k0.csv)"
+    head -5 w.csv > w5.csv
+    expect_fail 1 "w5.csv: 5 rows of 1 columns, expected one column of 300 weights for the targets" \
+        gfd-kde -t y.csv --target-weights w5.csv q.csv
+    sed '3s/.*/-1/' w.csv > wneg.csv
+    expect_fail 1 "wneg.csv: row 3: weight -1 is negative" gfd-kde -t y.csv --target-weights wneg.csv q.csv
+}

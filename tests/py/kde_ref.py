@@ -5,6 +5,8 @@ kde_ref.py scipy Y Q H OUT        max relative error of OUT against scipy.stats.
 kde_ref.py score Y Q H OUT        max relative error of OUT against the numpy mean-shift score
 kde_ref.py loo Y H OUT            max relative error against a numpy leave-one-out KDE
 kde_ref.py bw RULE Y              the bandwidth of MATH 2.5 computed by numpy
+kde_ref.py weighted Y W Q H OUT   max relative error against scipy.stats.gaussian_kde with
+                                  weights W and covariance H^2 I
 """
 import sys
 import numpy as np
@@ -19,10 +21,10 @@ def load(path):
 class IsotropicKDE(stats.gaussian_kde):
     """gaussian_kde with covariance h^2 I: unit data covariance, factor h."""
 
-    def __init__(self, data, h):
+    def __init__(self, data, h, weights=None):
         self._data_covariance = np.eye(data.shape[0])
         self._data_cho_cov = np.eye(data.shape[0])
-        super().__init__(data, bw_method=h)
+        super().__init__(data, bw_method=h, weights=weights)
 
 
 def rel(a, b):
@@ -44,6 +46,9 @@ def main(argv):
         d2 = ((q[:, None, :] - y[None, :, :]) ** 2).sum(-1)
         a = np.exp(-d2 / (2 * h * h) - logsumexp(-d2 / (2 * h * h), axis=1, keepdims=True))
         print(rel(out, (a @ y - q) / (h * h)))
+    elif mode == "weighted":
+        y, w, q, h, out = load(argv[2]), load(argv[3])[:, 0], load(argv[4]), float(argv[5]), load(argv[6])
+        print(rel(out[:, 0], IsotropicKDE(y.T, h, weights=w).logpdf(q.T)))
     elif mode == "loo":
         y, h, out = load(argv[2]), float(argv[3]), load(argv[4])
         d2 = ((y[:, None, :] - y[None, :, :]) ** 2).sum(-1)
