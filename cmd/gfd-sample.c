@@ -19,6 +19,8 @@ static const char HELP[] =
     "  -n, --count N       number of points (default 1000)\n"
     "  -d, --dim D         dimension of gaussian and uniform (default 2); the other\n"
     "                      distributions are 2-D\n"
+    "      --fit Y         gaussian: the Gaussian of Y's mean and covariance (a start\n"
+    "                      matched to the data), in Y's dimension\n"
     "      --centers       write the mixture's centres as rows [c_1 .. c_d, sigma]\n"
     "                      (8gaussians, 25gaussians) instead of samples\n"
     "      --list          print the distribution names, one per line\n"
@@ -42,11 +44,11 @@ static void help(void)
     fputs(HELP, stdout);
 }
 
-enum { OPT_CENTERS = 0x2000, OPT_LIST };
+enum { OPT_CENTERS = 0x2000, OPT_LIST, OPT_FIT };
 
 typedef struct {
     cli_common c;
-    const char *dist;
+    const char *dist, *fit;
     size_t n, d;      /* d = 0: the distribution's default */
     int count_given;
     int centers;
@@ -64,6 +66,7 @@ static opts parse(int argc, char **argv)
     static const struct option longs[] = {
         {"count", required_argument, 0, 'n'}, {"dim", required_argument, 0, 'd'},
         {"centers", no_argument, 0, OPT_CENTERS}, {"list", no_argument, 0, OPT_LIST},
+        {"fit", required_argument, 0, OPT_FIT},
         CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.n = 1000};
     cli_init(&o.c, "gfd-sample", USAGE, argv);
@@ -75,6 +78,7 @@ static opts parse(int argc, char **argv)
         case 'n': o.n = (size_t)cli_long(&o.c, "-n", optarg, 1, LONG_MAX); o.count_given = 1; break;
         case 'd': o.d = (size_t)cli_long(&o.c, "-d", optarg, 1, 1L << 20); break;
         case OPT_CENTERS: o.centers = 1; break;
+        case OPT_FIT: o.fit = optarg; break;
         case OPT_LIST: list(&o.c);
         }
     }
@@ -85,6 +89,8 @@ static opts parse(int argc, char **argv)
     if (o.centers && (o.count_given || o.d))
         cli_usage_error(&o.c, "--centers: -n and -d do not apply");
     o.dist = argv[optind];
+    if (o.fit && (strcmp(o.dist, "gaussian") || o.d || o.centers))
+        cli_usage_error(&o.c, "--fit is for gaussian, whose dimension it takes from Y (no -d)");
     cli_apply(&o.c);
     return o;
 }
@@ -100,8 +106,13 @@ int main(int argc, char **argv)
     }
     gfd_rng rng;
     gfd_rng_seed(&rng, o.c.seed);
+    gfd_cloud Y = {0};
+    if (o.fit)
+        cli_read(&o.c, o.fit, &Y, NULL);
     int rc = o.centers ? gfd_modes_builtin(o.dist, &out, &err)
-                       : gfd_sample(o.dist, o.n, o.d, &rng, &out, &err);
+           : o.fit ? gfd_sample_gaussian_fit(&Y, o.n, &rng, &out, &err)
+                   : gfd_sample(o.dist, o.n, o.d, &rng, &out, &err);
+    gfd_cloud_free(&Y);
     if (rc < 0)
         cli_die(&o.c, &err);
     cli_info(&o.c, "%s: %zu %s in %zu dimensions, seed %llu", o.dist, out.n,

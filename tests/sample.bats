@@ -139,3 +139,23 @@ load helper
     done
     py sample_compare.py "${args[@]}"
 }
+
+@test "sample: gaussian --fit Y is mean(Y) + chol(cov(Y)) z, z the gaussian draw of the same seed (numpy, 1e-12)" {
+    "$GFD_PYTHON" -c "
+import numpy as np
+rng = np.random.default_rng(0)
+np.savetxt('y.csv', rng.normal(size=(500, 3)) @ rng.normal(size=(3, 3)).T + [1, -2, 3], delimiter=',')"
+    gfd-sample -n 2000 gaussian --fit y.csv -s 9 -o x.npy
+    gfd-sample -n 2000 gaussian -d 3 -s 9 -o z.npy
+    "$GFD_PYTHON" -c "
+import numpy as np
+y, x, z = np.loadtxt('y.csv', delimiter=','), np.load('x.npy'), np.load('z.npy')
+want = y.mean(0) + z @ np.linalg.cholesky(np.cov(y.T)).T
+err = np.abs(x - want).max() / np.abs(want).max()
+assert err < 1e-12, err
+"
+    expect_fail 2 "--fit is for gaussian" gfd-sample -n 5 uniform --fit y.csv
+    expect_fail 2 "no -d" gfd-sample -n 5 gaussian -d 3 --fit y.csv
+    printf '1,2\n1,3\n1,4\n' > flat.csv
+    expect_fail 1 "--fit: the covariance of the 3 points is singular" gfd-sample gaussian --fit flat.csv
+}

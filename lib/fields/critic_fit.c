@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lapack.h"
 #include "fields/critic.h"
 #include "gfd/field.h"
 #include "gfd/rng.h"
@@ -21,9 +22,6 @@
 #define ARMIJO 1e-4    /* sufficient decrease of the line search */
 #define HALVINGS 40
 
-/* LAPACK's Cholesky factorisation, from OpenBLAS (column-major; the trailing argument is
- * the hidden length of the Fortran string). */
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t len);
 
 int critic_model_init(critic_model *m, size_t F, size_t d, uint64_t seed, gfd_err *err)
 {

@@ -27,6 +27,11 @@ int gfd_sample_dim(const char *name);
  * another d for a fixed-dimension set, or an unknown name, fails with GFD_EUSAGE. */
 int gfd_sample(const char *name, size_t n, size_t d, gfd_rng *rng, gfd_cloud *out,
                gfd_err *err);
+/* n points of the Gaussian fitted to Y's rows (their mean and covariance, with Y's
+ * weights if any): x = mu + L z, L the Cholesky factor, z drawn as gaussian's. Fails when
+ * the covariance is singular. out: n x d (allocated here). */
+int gfd_sample_gaussian_fit(const gfd_cloud *Y, size_t n, gfd_rng *rng, gfd_cloud *out,
+                            gfd_err *err);
 /* The K modes of a Gaussian mixture (8gaussians, 25gaussians), equally weighted:
  * centers K x d (allocated here; caller frees) and the per-coordinate standard
  * deviation *sigma shared by every mode. Other names fail with GFD_EUSAGE.
