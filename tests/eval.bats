@@ -190,3 +190,17 @@ PY
     expect_fail 2 "the table is text" gfd-eval -r r.csv -m energy -F npy r.csv
     [ ! -e t.npy ]
 }
+
+@test "eval: sinkhorn's default eps is 2 h^2, raised to 1% of the median squared distance in high d" {
+    gfd-sample -n 200 gaussian -d 768 --seed 1 -o r.npy
+    gfd-sample -n 200 gaussian -d 768 --seed 2 -o s.npy
+    run --separate-stderr gfd-eval -v -r r.npy -m sinkhorn s.npy
+    [ "$status" -eq 0 ] && [[ "$stderr" == *"(1% of the reference's median squared distance"* ]]
+    eps=$(sed -nE 's/.*sinkhorn: eps ([0-9.e+]+) .*/\1/p' <<< "$stderr")
+    med=$(sed -nE "s/.*median squared distance ([0-9.e+]+),.*/\1/p" <<< "$stderr")
+    py_close "$eps" "$(awk -v m="$med" 'BEGIN { print m / 100 }')" 1e-5
+    gfd-sample -n 200 8gaussians --seed 1 -o r2.npy
+    gfd-sample -n 200 gaussian --seed 2 -o s2.npy
+    run --separate-stderr gfd-eval -v -r r2.npy -m sinkhorn s2.npy
+    [ "$status" -eq 0 ] && [[ "$stderr" == *"(2 h^2, h "* ]]
+}
