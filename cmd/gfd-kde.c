@@ -21,6 +21,8 @@ static const char HELP[] =
     "  -k, --kernel K        gauss (default) or laplace (h is its temperature tau)\n"
     "      --score           write grad log p_h (gauss kernel)\n"
     "      --exclude-self    leave-one-out: Q is Y (the default Q then), each row left out\n"
+    "      --standardize     the KDE in units of each column's standard deviation in Y (h\n"
+    "                        and the rules in those units; output in the original ones)\n"
     "      --print-bandwidth print the bandwidth chosen from Y and exit\n"
     CLI_RTOL_HELP
     "  -s, --seed SEED       seed of the median rule's subset (default 0)\n"
@@ -39,13 +41,13 @@ static void help(void)
     fputs(HELP, stdout);
 }
 
-enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW, OPT_WEIGHTS };
+enum { OPT_SCORE = 0x2000, OPT_EXCLUDE_SELF, OPT_PRINT_BW, OPT_WEIGHTS, OPT_STANDARDIZE };
 
 typedef struct {
     cli_common c;
     const char *targets, *queries, *weights;
     gfd_kernel kernel;
-    int score, exclude_self, print_bw;
+    int score, exclude_self, print_bw, standardize;
     gfd_engine engine;     /* --rtol */
     gfd_ksum_stats stats;
 } opts;
@@ -65,6 +67,7 @@ static opts parse(int argc, char **argv)
         {"targets", required_argument, 0, 't'}, {"kernel", required_argument, 0, 'k'},
         {"score", no_argument, 0, OPT_SCORE}, {"exclude-self", no_argument, 0, OPT_EXCLUDE_SELF},
         {"print-bandwidth", no_argument, 0, OPT_PRINT_BW}, {"target-weights", required_argument, 0, OPT_WEIGHTS},
+        {"standardize", no_argument, 0, OPT_STANDARDIZE},
         CLI_RTOL_LONG, CLI_COMMON_LONG, {0, 0, 0, 0}};
     opts o = {.kernel = GFD_KERNEL_GAUSS};
     cli_init(&o.c, "gfd-kde", USAGE, argv);
@@ -79,6 +82,7 @@ static opts parse(int argc, char **argv)
         case OPT_EXCLUDE_SELF: o.exclude_self = 1; break;
         case OPT_PRINT_BW: o.print_bw = 1; break;
         case OPT_WEIGHTS: o.weights = optarg; break;
+        case OPT_STANDARDIZE: o.standardize = 1; break;
         case CLI_OPT_RTOL: o.engine.rtol = cli_rtol(&o.c, optarg); break;
         case CLI_OPT_PRECISION: o.engine.f32 = cli_precision_f32(&o.c, optarg); break;
         }
@@ -107,7 +111,9 @@ static double choose_bandwidth(const opts *o, const gfd_cloud *Y)
 }
 
 /* Queries: the file given, or for --exclude-self without one, the targets themselves. */
-static void read_queries(const opts *o, const gfd_cloud *Y, gfd_cloud *Q, gfd_format *fmt)
+/* Q; with scale (--standardize), in the units Y was scaled to. */
+static void read_queries(const opts *o, const gfd_cloud *Y, const double *scale, gfd_cloud *Q,
+                         gfd_format *fmt)
 {
     if (o->exclude_self && !o->queries) {
         *Q = *Y;
@@ -126,6 +132,8 @@ static void read_queries(const opts *o, const gfd_cloud *Y, gfd_cloud *Q, gfd_fo
                  strcmp(name, "-") ? name : "stdin", Q->d, o->targets, Y->d);
         cli_die(&o->c, &err);
     }
+    if (scale)
+        gfd_kde_scale_rows(Q->x, Q->n, Q->d, scale);
     if (o->exclude_self && (Q->n != Y->n || memcmp(Q->x, Y->x, Y->n * Y->d * sizeof *Y->x)))
         cli_usage_error(&o->c, "--exclude-self: the queries must be the targets, row for row");
 }
@@ -140,14 +148,20 @@ int main(int argc, char **argv)
     cli_read(&o.c, o.targets, &Y, &fmt);
     if (o.weights)
         Y.w = cli_read_weights(&o.c, o.weights, Y.n, "targets");
+    double *scale = o.standardize ? malloc(Y.d * sizeof *scale) : NULL;
+    if (o.standardize && (!scale || gfd_kde_scales(&Y, scale, &err) < 0))
+        cli_die(&o.c, scale ? &err : &(gfd_err){GFD_ENOMEM, "out of memory for the scales"});
+    if (scale)
+        gfd_kde_scale_rows(Y.x, Y.n, Y.d, scale);
     double h = choose_bandwidth(&o, &Y);
     if (o.print_bw) {
         cli_put_double(stdout, "", h);
         putchar('\n');
         gfd_cloud_free(&Y);
+        free(scale);
         cli_exit(&o.c);
     }
-    read_queries(&o, &Y, &Q, &fmt);
+    read_queries(&o, &Y, scale, &Q, &fmt);
     if (gfd_cloud_alloc(&out, Q.n, o.score ? Q.d : 1, &err) < 0)
         cli_die(&o.c, &err);
     double *logp = o.score ? malloc(Q.n * sizeof *logp) : out.x;
@@ -156,10 +170,13 @@ int main(int argc, char **argv)
     if (gfd_kde(&Y, Q.x, Q.n, o.kernel, h, o.exclude_self, &o.engine, logp, o.score ? out.x : NULL,
                 &err) < 0)
         cli_die(&o.c, &err);
+    if (scale)
+        gfd_kde_unscale(logp, o.score ? out.x : NULL, Q.n, Q.d, scale);
     cli_rtol_report(&o.c, &o.engine);
     cli_write(&o.c, fmt, &out);
     if (o.score)
         free(logp);
+    free(scale);
     gfd_cloud_free(&out), gfd_cloud_free(&Q), gfd_cloud_free(&Y);
     cli_exit(&o.c);
 }

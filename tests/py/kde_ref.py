@@ -7,6 +7,8 @@ kde_ref.py loo Y H OUT            max relative error against a numpy leave-one-o
 kde_ref.py bw RULE Y              the bandwidth of MATH 2.5 computed by numpy
 kde_ref.py weighted Y W Q H OUT   max relative error against scipy.stats.gaussian_kde with
                                   weights W and covariance H^2 I
+kde_ref.py diag Y Q H OUT [SCORE] max relative error against scipy.stats.gaussian_kde with
+                                  covariance H^2 diag(std(Y)^2) (and of SCORE against numpy's)
 """
 import sys
 import numpy as np
@@ -49,6 +51,19 @@ def main(argv):
     elif mode == "weighted":
         y, w, q, h, out = load(argv[2]), load(argv[3])[:, 0], load(argv[4]), float(argv[5]), load(argv[6])
         print(rel(out[:, 0], IsotropicKDE(y.T, h, weights=w).logpdf(q.T)))
+    elif mode == "diag":
+        y, q, h, out = load(argv[2]), load(argv[3]), float(argv[4]), load(argv[5])
+        s = y.std(axis=0, ddof=1)
+        kde = IsotropicKDE.__new__(IsotropicKDE)
+        kde._data_covariance = np.diag(s * s)
+        kde._data_cho_cov = np.diag(s)
+        stats.gaussian_kde.__init__(kde, y.T, bw_method=h)
+        errs = [rel(out[:, 0], kde.logpdf(q.T))]
+        if len(argv) > 6:
+            d2 = ((((q[:, None, :] - y[None, :, :]) / s) ** 2).sum(-1))
+            a = np.exp(-d2 / (2 * h * h) - logsumexp(-d2 / (2 * h * h), axis=1, keepdims=True))
+            errs.append(rel(load(argv[6]), (a @ y - q) / (h * h * s * s)))
+        print(max(errs))
     elif mode == "loo":
         y, h, out = load(argv[2]), float(argv[3]), load(argv[4])
         d2 = ((y[:, None, :] - y[None, :, :]) ** 2).sum(-1)
