@@ -141,6 +141,7 @@ load helper
 }
 
 @test "sample: gaussian --fit Y is mean(Y) + chol(cov(Y)) z, z the gaussian draw of the same seed (numpy, 1e-12)" {
+    cd "$BATS_TEST_TMPDIR"
     "$GFD_PYTHON" -c "
 import numpy as np
 rng = np.random.default_rng(0)
