@@ -6,6 +6,7 @@
 
 #include "core/numfmt.h"
 #include "density/select.h"
+#include "density/spread.h"
 #include "gfd/bandwidth.h"
 #include "gfd/rng.h"
 
@@ -32,28 +33,30 @@ int gfd_bw_parse(const char *text, gfd_bw_rule *rule, gfd_err *err)
     return 0;
 }
 
-double gfd_bw_sigma(const gfd_cloud *Y)
+double density_column_var(const gfd_cloud *Y, size_t c)
 {
     const size_t n = Y->n, d = Y->d;
-    double total = 0, sumsq = 0;
+    double total = 0, sumsq = 0, mean = 0, ss = 0;
     for (size_t i = 0; i < n; i++) {
         double w = Y->w ? Y->w[i] : 1;
         total += w;
         sumsq += w * w;
+        mean += w * Y->x[i * d + c];
     }
+    mean /= total;
+    for (size_t i = 0; i < n; i++) {
+        double z = Y->x[i * d + c] - mean;
+        ss += (Y->w ? Y->w[i] : 1) * z * z;
+    }
+    return ss / (total - sumsq / total);  /* unbiased; = ss / (n - 1) unweighted */
+}
+
+double gfd_bw_sigma(const gfd_cloud *Y)
+{
     double var_sum = 0;
-    for (size_t c = 0; c < d; c++) {
-        double mean = 0, ss = 0;
-        for (size_t i = 0; i < n; i++)
-            mean += (Y->w ? Y->w[i] : 1) * Y->x[i * d + c];
-        mean /= total;
-        for (size_t i = 0; i < n; i++) {
-            double z = Y->x[i * d + c] - mean;
-            ss += (Y->w ? Y->w[i] : 1) * z * z;
-        }
-        var_sum += ss / (total - sumsq / total);  /* unbiased; = ss / (n - 1) unweighted */
-    }
-    return sqrt(var_sum / (double)d);
+    for (size_t c = 0; c < Y->d; c++)
+        var_sum += density_column_var(Y, c);
+    return sqrt(var_sum / (double)Y->d);
 }
 
 static void swap(double *a, long long i, long long j)

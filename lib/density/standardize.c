@@ -5,28 +5,15 @@
  *     log p(q) = log p_s(z) - sum_c log s_c,   d/dq_c log p(q) = (d/dz_c log p_s(z)) / s_c. */
 #include <math.h>
 
+#include "density/spread.h"
 #include "gfd/kde.h"
 
 int gfd_kde_scales(const gfd_cloud *Y, double *scale, gfd_err *err)
 {
-    const size_t n = Y->n, d = Y->d;
-    if (n < 2)
+    if (Y->n < 2)
         return gfd_fail(err, GFD_EDATA, "--standardize needs at least 2 target points");
-    double total = 0, sumsq = 0;
-    for (size_t i = 0; i < n; i++) {
-        double w = Y->w ? Y->w[i] : 1;
-        total += w, sumsq += w * w;
-    }
-    for (size_t c = 0; c < d; c++) {
-        double mean = 0, ss = 0;
-        for (size_t i = 0; i < n; i++)
-            mean += (Y->w ? Y->w[i] : 1) * Y->x[i * d + c];
-        mean /= total;
-        for (size_t i = 0; i < n; i++) {
-            double z = Y->x[i * d + c] - mean;
-            ss += (Y->w ? Y->w[i] : 1) * z * z;
-        }
-        scale[c] = sqrt(ss / (total - sumsq / total));  /* unbiased, as gfd_bw_sigma */
+    for (size_t c = 0; c < Y->d; c++) {
+        scale[c] = sqrt(density_column_var(Y, c));  /* the bandwidth rules' spread */
         if (!(scale[c] > 0) || !isfinite(scale[c]))
             return gfd_fail(err, GFD_EDATA, "--standardize: column %zu of the targets is constant", c + 1);
     }
