@@ -145,7 +145,6 @@ _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     exit(2);
 }
 
-
 void cli_warn(const cli_common *c, const char *fmt, ...)
 {
     va_list ap;
@@ -379,7 +378,7 @@ gfd_writer *cli_open_output(const cli_common *c, gfd_format input_fmt)
 {
     int gz = c->gz;
     gfd_format fmt = GFD_FMT_NONE;
-    if (c->out && strcmp(c->out, "-")) {
+    if (c->out) {  /* "-" was made NULL by -o */
         int name_gz = 0;
         struct stat st;
         fmt = gfd_format_from_name(c->out, &name_gz);

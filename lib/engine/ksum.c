@@ -634,7 +634,6 @@ static int check_spec(const gfd_ksum_spec *spec, size_t m, size_t d, gfd_err *er
     return 0;
 }
 
-
 /* The specs of one multi call agree in all but h, bias, diag and floor. */
 static int check_specs(const gfd_ksum_spec *specs, size_t nspec, size_t m, size_t d, gfd_err *err)
 {

@@ -22,7 +22,6 @@
 #define ARMIJO 1e-4    /* sufficient decrease of the line search */
 #define HALVINGS 40
 
-
 int critic_model_init(critic_model *m, size_t F, size_t d, uint64_t seed, gfd_err *err)
 {
     *m = (critic_model){.F = F, .d = d, .h = 1};
