@@ -20,11 +20,14 @@ static void field_kind(const gfd_field_def *f, char *buf, size_t cap)
              f->flags & GFD_FIELD_STOCHASTIC ? ",random" : "");
 }
 
+/* The columns, then ";weights" when the metric takes weighted sets. */
 static void metric_kind(const gfd_metric_def *m, char *buf, size_t cap)
 {
     buf[0] = '\0';
     for (const char *const *c = m->columns; *c; c++)
         snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", c == m->columns ? "" : ",", *c);
+    if (m->flags & GFD_METRIC_WEIGHTS)
+        snprintf(buf + strlen(buf), cap - strlen(buf), ";weights");
 }
 
 /* Entry k of table `which` into e; 0 past the last. */

@@ -8,7 +8,7 @@
 
 #include "../cli/tables.h"
 
-#define USAGE "gfd-eval -r Y [--metrics LIST] [--csv|--json] [--modes FILE|--dataset NAME] [--sphere] [S ...]"
+#define USAGE "gfd-eval -r Y [--metrics LIST] [--csv|--json] [--modes FILE|--dataset NAME] [--sphere] [--weights W] [S ...]"
 
 static const char HELP_HEAD[] =
     "Usage: " USAGE "\n"
@@ -26,6 +26,9 @@ static const char HELP_HEAD[] =
     "      --dataset NAME    coverage: the modes of a built-in mixture (8gaussians, 25gaussians)\n"
     "      --sphere          unit rows, geodesic costs: the metrics marked sphere (man page)\n"
     "      --project         with --sphere: normalise rows instead of refusing them\n"
+    "      --weights FILE    weights of the sample set's rows (one column, >= 0; one sample\n"
+    "                        set): only the metrics that take weights (--list-metrics)\n"
+    "      --reference-weights FILE  weights of Y's rows, the same way\n"
     "  -b, --bandwidth BW    the KDE bandwidth of nll, and sinkhorn's default eps 2 h^2:\n"
     "                        scott (default), silverman, median, a number\n"
     "\nMetrics (sphere: also with --sphere):\n";
@@ -51,11 +54,12 @@ static void help(void)
     fputs(HELP_TAIL, stdout);
 }
 
-enum { OPT_CSV = 0x2000, OPT_JSON, OPT_MODES, OPT_DATASET, OPT_SPHERE, OPT_PROJECT, OPT_LIST };
+enum { OPT_CSV = 0x2000, OPT_JSON, OPT_MODES, OPT_DATASET, OPT_SPHERE, OPT_PROJECT, OPT_LIST,
+       OPT_WEIGHTS, OPT_REF_WEIGHTS };
 
 typedef struct {
     cli_common c;
-    const char *reference, *metrics, *modes, *dataset;
+    const char *reference, *metrics, *modes, *dataset, *weights, *ref_weights;
     gfd_table_format table;
     int table_given, project, gz;  /* gz: gzip the table (-z, or -o NAME.gz) */
     gfd_settings set;           /* the metrics' options */
@@ -94,6 +98,8 @@ static int own_option(opts *o, int opt, const char *arg)
     case OPT_DATASET: o->dataset = arg; return 1;
     case OPT_SPHERE: o->setup.geometry = gfd_geometry_sphere(); return 1;
     case OPT_PROJECT: o->project = 1; return 1;
+    case OPT_WEIGHTS: o->weights = arg; return 1;
+    case OPT_REF_WEIGHTS: o->ref_weights = arg; return 1;
     case OPT_LIST: cli_list(&o->c, CLI_METRICS);
     }
     return 0;
@@ -106,7 +112,8 @@ static void parse(int argc, char **argv, opts *o)
         {"csv", no_argument, 0, OPT_CSV}, {"json", no_argument, 0, OPT_JSON},
         {"modes", required_argument, 0, OPT_MODES}, {"dataset", required_argument, 0, OPT_DATASET},
         {"sphere", no_argument, 0, OPT_SPHERE}, {"project", no_argument, 0, OPT_PROJECT},
-        {"list-metrics", no_argument, 0, OPT_LIST}, {0, 0, 0, 0}};
+        {"list-metrics", no_argument, 0, OPT_LIST}, {"weights", required_argument, 0, OPT_WEIGHTS},
+        {"reference-weights", required_argument, 0, OPT_REF_WEIGHTS}, {0, 0, 0, 0}};
     cli_optset set;
     *o = (opts){.table = GFD_TABLE_TEXT, .setup = {.geometry = gfd_geometry_flat()}};
     gfd_settings_init(&o->set);
@@ -123,6 +130,9 @@ static void parse(int argc, char **argv, opts *o)
         cli_usage_error(&o->c, "--modes and --dataset: give one");
     if (o->project && o->setup.geometry == gfd_geometry_flat())
         cli_usage_error(&o->c, "--project needs --sphere");
+    if (o->weights && argc - optind > 1)
+        cli_usage_error(&o->c, "--weights: give one sample set (%d given)", argc - optind);
+    o->setup.weighted = o->weights || o->ref_weights;
     gfd_err err;
     if (o->metrics && gfd_metric_names_check(o->metrics, &err) < 0)
         cli_usage_error(&o->c, "--metrics: %s", err.msg);
@@ -199,11 +209,15 @@ int main(int argc, char **argv)
         cli_die(&o.c, &(gfd_err){GFD_ENOMEM, "out of memory for the sample sets"});
     read_modes(&o, &modes);
     read_points(&o, o.reference, &R);
+    if (o.ref_weights)
+        R.w = cli_read_weights(&o.c, o.ref_weights, R.n, "reference");
     for (size_t k = 0; k < ns; k++) {
         names[k] = argc > optind ? argv[optind + (int)k] : "-";
         read_points(&o, names[k], &S[k]);
         names[k] = strcmp(names[k], "-") ? names[k] : "stdin";
     }
+    if (o.weights)
+        S[0].w = cli_read_weights(&o.c, o.weights, S[0].n, "samples");
     o.setup.same_size = same_size(S, ns, R.n);
     cli_progress progress;
     cli_progress_init(&progress, &o.c, "sinkhorn");

@@ -204,3 +204,66 @@ PY
     run --separate-stderr gfd-eval -v -r r2.npy -m sinkhorn s2.npy
     [ "$status" -eq 0 ] && [[ "$stderr" == *"(2 h^2, h "* ]]
 }
+
+# weights FILE N SEED: N positive weights, a fifth of them 0.
+weights() { "$GFD_PYTHON" -c "
+import numpy as np
+r = np.random.default_rng($3); w = r.uniform(0.2, 3, $2); w[r.random($2) < 0.2] = 0
+np.savetxt('$1', w)"; }
+
+@test "eval: --weights and --reference-weights equal numpy's weighted statistics and POT's weighted plans" {
+    # MATH §5 with row weights: U-statistics over pairs of weight w_i w_j (the self sums divided
+    # by 1 - sum w_i^2), sinkhorn's marginals a and b the weights, coverage counting weight,
+    # nll the weighted mean of the weighted KDE. Tolerances as for the unweighted metrics.
+    weights wy.csv 300 1; weights ws.csv 300 2
+    gfd-sample --centers 8gaussians > modes.csv
+    export WX=ws.csv WY=wy.csv
+    w="--weights ws.csv --reference-weights wy.csv"
+    gfd-eval -r y.npy $w -m mmd,energy,coverage,nll --mmd-bw 0.8 -b 0.4 --modes modes.csv --json g.npy > t.json
+    err=$(ref mmd g.npy t.json 0.8); echo "mmd $err"; py_lt "$err" 1e-10
+    err=$(ref energy g.npy t.json); echo "energy $err"; py_lt "$err" 1e-10
+    err=$(ref coverage g.npy t.json modes.csv); echo "coverage $err"; py_lt "$err" 1e-12
+    err=$(ref nll g.npy t.json 0.4); echo "nll $err"; py_lt "$err" 1e-12
+    gfd-sample -n 150 -s 4 8gaussians -o y2.npy
+    gfd-sample -n 120 -s 5 8gaussians -o s2.npy
+    weights wy.csv 150 3; weights ws.csv 120 4
+    gfd-eval -r y2.npy $w -m sinkhorn --eps 0.5 --json s2.npy > t.json
+    err=$(py eval_ref.py sinkhorn y2.npy s2.npy t.json 0.5); echo "sinkhorn $err"; py_lt "$err" 1e-8
+}
+
+@test "eval: weights of 0 and 1 equal the subset of rows; uniform weights change nothing" {
+    "$GFD_PYTHON" -c "
+import numpy as np
+r = np.random.default_rng(7)
+for name, n in (('y', 300), ('g', 300)):
+    x = np.load(name + '.npy'); keep = r.random(n) < 0.6
+    np.savetxt(name + '01.csv', keep * 1.0); np.save(name + 'sub.npy', x[keep])
+np.savetxt('ones.csv', np.full(300, 2.5))"
+    m="-m mmd,energy,sinkhorn,coverage,nll --eps 0.5 --dataset 8gaussians --csv"
+    gfd-eval -r y.npy --reference-weights y01.csv --weights g01.csv $m g.npy | cut -d, -f2- > w.csv
+    gfd-eval -r ysub.npy $m gsub.npy | cut -d, -f2- > sub.csv
+    tables_close() { "$GFD_PYTHON" -c "
+import numpy as np, sys
+a, b = (np.loadtxt(f, delimiter=',', skiprows=1) for f in sys.argv[1:])
+e = np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)); print(e); sys.exit(int(e > 1e-11))" "$@"; }
+    tables_close w.csv sub.csv
+    gfd-eval -r y.npy --reference-weights ones.csv --weights ones.csv $m g.npy | cut -d, -f2- > u.csv
+    gfd-eval -r y.npy $m g.npy | cut -d, -f2- > plain.csv
+    tables_close u.csv plain.csv
+}
+
+@test "eval: metrics without weights refuse them; the default list keeps those that take them" {
+    weights ws.csv 300 2
+    expect_fail 2 "gfd-eval: sw2 takes no weights (metrics with weights: mmd, energy, sinkhorn, coverage, nll)" \
+        gfd-eval -r y.npy --weights ws.csv -m mmd,sw2 g.npy
+    expect_fail 2 "gfd-eval: prdc takes no weights (metrics with weights: mmd, energy, sinkhorn, coverage, nll)" \
+        gfd-eval -r y.npy --reference-weights ws.csv -m prdc g.npy
+    expect_fail 2 "gfd-eval: --weights: give one sample set (2 given)" gfd-eval -r y.npy --weights ws.csv g.npy s.npy
+    weights w5.csv 5 1
+    expect_fail 1 "w5.csv: 5 rows of 1 columns, expected one column of 300 weights for the samples" \
+        gfd-eval -r y.npy --weights w5.csv g.npy
+    run --separate-stderr gfd-eval -r y.npy --weights ws.csv --csv g.npy
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "file,mmd2,energy,sinkhorn,nll_ref,nll_samp" ]
+    gfd-eval --list-metrics | grep -q '^mmd .*mmd2;weights'
+}

@@ -205,6 +205,22 @@ sys.exit(0 if b.dtype == np.float32 and 1e-12 < e < 1e-5 and 1e-12 < ev < 1e-5 e
     expect_fail 1 "wneg.csv: row 3: weight -1 is negative" gfd-kde -t y.csv --target-weights wneg.csv q.csv
 }
 
+@test "kde: with weights the scott and silverman rules count scipy's effective size neff (1e-12)" {
+    # scipy: covariance = factor^2 cov(aweights), factor = neff^(-1/(d+4)) (scott) or
+    # (neff (d+2)/4)^(-1/(d+4)) (silverman); gfd's h^2 is the mean of its diagonal.
+    gfd-sample -n 300 8gaussians --seed 3 -o y.csv
+    "$GFD_PYTHON" -c "import numpy as np; np.random.seed(1); w = 2 * np.random.rand(300); w[:100] = 0; np.savetxt('w.csv', w)"
+    for rule in scott silverman; do
+        h=$(gfd-kde -b $rule -t y.csv --target-weights w.csv --print-bandwidth)
+        want=$("$GFD_PYTHON" -c "
+import numpy as np; from scipy.stats import gaussian_kde
+k = gaussian_kde(np.loadtxt('y.csv', delimiter=',').T, bw_method='$rule', weights=np.loadtxt('w.csv'))
+print(np.sqrt(np.mean(np.diag(k.covariance))))")
+        echo "$rule: gfd $h scipy $want"
+        py_close "$h" "$want" 1e-12
+    done
+}
+
 @test "kde: --standardize equals scipy's gaussian_kde with covariance h^2 diag(std^2), score included (1e-10)" {
     "$GFD_PYTHON" -c "
 import numpy as np

@@ -128,14 +128,18 @@ static int median_sqdist(const double *x, const size_t *rows, size_t m, size_t d
 
 int gfd_bw_median_sqdist(const gfd_cloud *Y, uint64_t seed, double *med, gfd_err *err)
 {
-    size_t m = Y->n, use = m < MEDIAN_ROWS ? m : MEDIAN_ROWS;
-    if (m < 2)
-        return gfd_fail(err, GFD_EDATA, "median bandwidth needs at least 2 target points");
-    size_t *rows = gfd_alloc(m, sizeof *rows, "median bandwidth", err);
+    size_t *rows = gfd_alloc(Y->n ? Y->n : 1, sizeof *rows, "median bandwidth", err), m = 0;
     if (!rows)
         return -1;
-    for (size_t j = 0; j < m; j++)
-        rows[j] = j;
+    for (size_t j = 0; j < Y->n; j++)  /* the rows of positive weight */
+        if (!Y->w || Y->w[j] > 0)
+            rows[m++] = j;
+    size_t use = m < MEDIAN_ROWS ? m : MEDIAN_ROWS;
+    if (m < 2) {
+        free(rows);
+        return gfd_fail(err, GFD_EDATA, "median bandwidth needs at least 2 target points%s",
+                        Y->w ? " of positive weight" : "");
+    }
     if (use < m) {  /* a seeded subset: partial Fisher-Yates */
         gfd_rng r;
         gfd_rng_seed(&r, seed);
@@ -181,19 +185,31 @@ int gfd_bw_nn_median(const gfd_cloud *Y, double *dist, gfd_err *err)
     return 0;
 }
 
+/* The number of points the rules count, M: Y->n, or with weights Kish's effective size
+ * (sum w)^2 / sum w^2 (scipy's gaussian_kde neff; M when the weights are equal). */
+static double effective_size(const gfd_cloud *Y)
+{
+    if (!Y->w)
+        return (double)Y->n;
+    double s = 0, s2 = 0;
+    for (size_t i = 0; i < Y->n; i++)
+        s += Y->w[i], s2 += Y->w[i] * Y->w[i];
+    return s * s / s2;
+}
+
 /* MATH §2.5: h = sqrt(0.5 median |y_j - y_k|^2 / log(M + 1)) */
 static int median_rule(const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *err)
 {
     double med;
     if (gfd_bw_median_sqdist(Y, seed, &med, err) < 0)
         return -1;
-    *h = sqrt(0.5 * med / log((double)Y->n + 1));
+    *h = sqrt(0.5 * med / log(effective_size(Y) + 1));
     return 0;
 }
 
 int gfd_bw_select(const gfd_bw_rule *rule, const gfd_cloud *Y, uint64_t seed, double *h, gfd_err *err)
 {
-    double m = (double)Y->n, d = (double)Y->d;
+    double m = effective_size(Y), d = (double)Y->d;
     if (rule->kind != GFD_BW_FIXED && Y->n < 2)
         return gfd_fail(err, GFD_EDATA, "the %s bandwidth needs at least 2 target points, not %zu: "
                         "give -b H", names[rule->kind], Y->n);

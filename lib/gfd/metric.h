@@ -3,8 +3,9 @@
  * (GFD_METRIC_*), and its long options as descriptors (options.h). A gfd_metrics is a
  * list of metrics prepared against one reference set R: whatever depends on R alone (the
  * default MMD bandwidth, its kernel sums over R, prdc's radii, OT(b, b)) is computed once,
- * so that gfd-flow can evaluate the list at every log row cheaply. Clouds are unweighted:
- * every row has mass 1/N (a cloud with weights is refused). */
+ * so that gfd-flow can evaluate the list at every log row cheaply. A row of a cloud without
+ * weights has mass 1/N; with weights (cloud.h) its normalised weight, for the metrics that
+ * take weights (GFD_METRIC_WEIGHTS; the others refuse a weighted cloud). */
 #ifndef GFD_METRIC_H
 #define GFD_METRIC_H
 
@@ -30,6 +31,7 @@ enum {  /* gfd_metric_def.flags */
     GFD_METRIC_BANDWIDTH = 4,  /* uses the KDE bandwidth of gfd_metric_setup.bw */
     GFD_METRIC_SAME_SIZE = 8,  /* needs N = M <= GFD_W2_MAX */
     GFD_METRIC_STOCHASTIC = 16, /* draws random numbers, from the seed */
+    GFD_METRIC_WEIGHTS = 32,   /* takes weighted clouds (the reference's, the samples') */
 };
 
 /* The operations behind an entry (init, compute, free): private to the library. */
@@ -60,6 +62,8 @@ typedef struct {
     const gfd_cloud *modes;        /* K x (d + 1) rows [c_1 .. c_d, sigma] (modes.h), or NULL */
     size_t same_size;              /* for the default list: N of every sample set when they
                                       all have the reference's size, else 0 */
+    int weighted;                  /* for the default list: some sample set has weights (only
+                                      the metrics that take them); R's own weights count too */
     /* Called by the iterative metrics (sinkhorn) after each iteration with what they
      * solve ("OT(a, b)"), the iteration and its error; NULL: nothing. */
     void (*progress)(void *ctx, const char *what, int iter, double error);
@@ -74,9 +78,10 @@ int gfd_metric_names_check(const char *names, gfd_err *err);
 
 /* The metrics named in `names` ("mmd,w2", no repeats), or for NULL every one that applies
  * (those that need modes only with modes, w2 only when same_size <= GFD_W2_MAX, on the
- * sphere only those with a spherical version), prepared against the reference R (M x d).
- * GFD_EUSAGE for an unknown name, a metric not available on the geometry, coverage
- * without modes. Errors of preparing name their metric where the message needs it. */
+ * sphere only those with a spherical version, with weights only those that take them),
+ * prepared against the reference R (M x d, weighted or not). GFD_EUSAGE for an unknown
+ * name, a metric not available on the geometry, coverage without modes, a metric that
+ * takes no weights given weights. Errors of preparing name their metric where the message needs it. */
 gfd_metrics *gfd_metrics_new(const char *names, const gfd_metric_setup *setup,
                              const gfd_cloud *R, gfd_err *err);
 void gfd_metrics_free(gfd_metrics *m);

@@ -4,7 +4,8 @@
  * geodesic distance, sigma_k in radians) of its nearest centre c_k; a mode
  * is covered when at least 20% of its fair share N/K of samples are high-quality samples
  * at it; mode_kl = KL(h || uniform) = sum_k h_k log(K h_k) for the histogram h of the
- * high-quality samples over the modes (NaN when there is none). The reference is not used. */
+ * high-quality samples over the modes (NaN when there is none). With weights, a sample
+ * counts its normalised weight instead of 1/N. The reference is not used. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +31,18 @@ static size_t nearest_centre(const gfd_geometry *g, const double *M, size_t K, s
     return best;
 }
 
-/* Counts the high-quality samples at each mode. S: N x d, count: K. */
-static void mode_counts(const gfd_geometry *g, const gfd_cloud *S, const gfd_cloud *M,
-                        size_t *count, size_t *hq)
+/* The mass of the high-quality samples at each mode: each sample counts 1, or its
+ * normalised weight w_i. S: N x d, share: K zeros. */
+static void mode_shares(const gfd_geometry *g, const gfd_cloud *S, const double *w,
+                        const gfd_cloud *M, double *share, double *hq)
 {
     const size_t K = M->n, d = S->d;
     *hq = 0;
     for (size_t i = 0; i < S->n; i++) {
-        double dist;
+        double dist, mass = w ? w[i] : 1;
         size_t k = nearest_centre(g, M->x, K, d, S->x + i * d, &dist);
-        if (dist <= HQ_SIGMAS * M->x[k * (d + 1) + d])
-            count[k]++, ++*hq;
+        if (mass > 0 && dist <= HQ_SIGMAS * M->x[k * (d + 1) + d])
+            share[k] += mass, *hq += mass;
     }
 }
 
@@ -66,23 +68,26 @@ static void coverage_free(metric_part *p)
 static int coverage_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
 {
     const gfd_cloud *M = p->state;
-    const size_t K = M->n, n = S->n;
-    size_t hq = 0, covered = 0, *count = gfd_alloc(K, sizeof *count, "mode counts", err);
-    if (!count)
+    const size_t K = M->n;
+    size_t covered = 0;
+    double hq = 0, kl = 0, *w = NULL, *share = gfd_alloc(K, sizeof *share, "mode shares", err);
+    if (!share || (!(w = metric_weights(S, err)) && S->w)) {
+        free(share);
         return -1;
-    mode_counts(p->geom, S, M, count, &hq);
-    double kl = 0;
+    }
+    mode_shares(p->geom, S, w, M, share, &hq);
+    double total = w ? 1 : (double)S->n;
     for (size_t k = 0; k < K; k++) {
-        covered += (double)count[k] >= COVERED_SHARE * (double)n / (double)K;
-        if (count[k]) {
-            double h = (double)count[k] / (double)hq;
+        covered += share[k] >= COVERED_SHARE * total / (double)K;
+        if (share[k] > 0) {
+            double h = share[k] / hq;
             kl += h * log((double)K * h);  /* MATH §5: KL(h || uniform over the K modes) */
         }
     }
-    free(count);
-    values[0] = (double)hq / (double)n;
+    free(share), free(w);
+    values[0] = hq / total;
     values[1] = (double)covered;
-    values[2] = hq ? kl : NAN;
+    values[2] = hq > 0 ? kl : NAN;
     return 0;
 }
 

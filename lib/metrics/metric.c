@@ -2,6 +2,7 @@
  * choosing the list (named, or every one that applies), preparing each entry, evaluating
  * them in order. The formulas are in the other files of lib/metrics/, one family per
  * file. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +20,26 @@ static const char *const cols_prdc[] = {"precision", "recall", "density", "cover
 static const char *const cols_nll[] = {"nll_ref", "nll_samp", NULL};
 
 #define SPH GFD_METRIC_SPHERE
+#define WTS GFD_METRIC_WEIGHTS
 
 static const gfd_metric_def table[] = {
-    {"mmd", "unbiased MMD^2, Gaussian kernel (--mmd-bw)", cols_mmd, SPH,
+    {"mmd", "unbiased MMD^2, Gaussian kernel (--mmd-bw)", cols_mmd, SPH | WTS,
      mmd_metric_options, &mmd_metric_ops},
-    {"energy", "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|", cols_energy, SPH,
+    {"energy", "energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|", cols_energy, SPH | WTS,
      no_metric_options, &energy_metric_ops},
     {"sw2", "sliced W2 over --projections seeded lines (great circles on the sphere)", cols_sw2,
      SPH | GFD_METRIC_STOCHASTIC, sw2_metric_options, &sw2_metric_ops},
     {"w2", "exact W2 by optimal assignment (N = M <= 10000)", cols_w2, SPH | GFD_METRIC_SAME_SIZE,
      no_metric_options, &w2_metric_ops},
-    {"sinkhorn", "debiased Sinkhorn divergence S_eps (--eps)", cols_sinkhorn, GFD_METRIC_BANDWIDTH,
+    {"sinkhorn", "debiased Sinkhorn divergence S_eps (--eps)", cols_sinkhorn,
+     GFD_METRIC_BANDWIDTH | WTS,
      sinkhorn_metric_options, &sinkhorn_metric_ops},
     {"coverage", "high-quality fraction, modes covered, mode KL", cols_coverage,
-     SPH | GFD_METRIC_MODES, no_metric_options, &coverage_metric_ops},
+     SPH | GFD_METRIC_MODES | WTS, no_metric_options, &coverage_metric_ops},
     {"prdc", "precision, recall, density, coverage (--k)", cols_prdc, SPH,
      prdc_metric_options, &prdc_metric_ops},
     {"nll", "KDE cross-entropies -mean log q_h(y), -mean log p_h(x)", cols_nll,
-     GFD_METRIC_BANDWIDTH, no_metric_options, &nll_metric_ops},
+     GFD_METRIC_BANDWIDTH | WTS, no_metric_options, &nll_metric_ops},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
@@ -109,19 +112,32 @@ int gfd_metric_names_check(const char *names, gfd_err *err)
     return parse(&ms, names, err);
 }
 
-/* Every metric that applies: with modes, at these sizes, on this geometry. */
-static void every_applicable(gfd_metrics *ms, const gfd_metric_setup *s, const gfd_geometry *g)
+/* Every metric that applies: with modes, at these sizes, on this geometry, with weights. */
+static void every_applicable(gfd_metrics *ms, const gfd_metric_setup *s, const gfd_geometry *g,
+                             int weighted)
 {
     for (const gfd_metric_def *m = table; m->name; m++)
         if ((!(m->flags & GFD_METRIC_MODES) || s->modes) &&
             (!(m->flags & GFD_METRIC_SAME_SIZE) || (s->same_size > 0 && s->same_size <= GFD_W2_MAX)) &&
-            (m->flags & g->metric_needs) == g->metric_needs)
+            (m->flags & g->metric_needs) == g->metric_needs && (!weighted || (m->flags & WTS)))
             ms->parts[ms->n++].def = m;
 }
 
-static int check(const gfd_metric_def *m, const gfd_metric_setup *s, const gfd_geometry *g,
-                 gfd_err *err)
+static int no_weights(const gfd_metric_def *m, gfd_err *err)
 {
+    char names[256] = "";
+    size_t len = 0;
+    for (const gfd_metric_def *t = table; t->name; t++)
+        if (t->flags & WTS)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", t->name);
+    return gfd_fail(err, GFD_EUSAGE, "%s takes no weights (metrics with weights: %s)", m->name, names);
+}
+
+static int check(const gfd_metric_def *m, const gfd_metric_setup *s, const gfd_geometry *g,
+                 int weighted, gfd_err *err)
+{
+    if (weighted && !(m->flags & WTS))
+        return no_weights(m, err);
     if ((m->flags & g->metric_needs) != g->metric_needs)
         return gfd_fail(err, GFD_EUSAGE, "%s is not available with --%s", m->name, g->name);
     if ((m->flags & GFD_METRIC_MODES) && !s->modes)
@@ -137,15 +153,13 @@ gfd_metrics *gfd_metrics_new(const char *names, const gfd_metric_setup *setup,
     gfd_metrics *ms = gfd_alloc(1, sizeof *ms, "metrics", err);
     if (!ms)
         return NULL;
-    int rc = 0;
-    if (R->w)
-        rc = gfd_fail(err, GFD_EUSAGE, "metrics take unweighted point sets");
-    else if (names)
+    int weighted = setup->weighted || R->w, rc = 0;
+    if (names)
         rc = parse(ms, names, err);
     else
-        every_applicable(ms, setup, g);
+        every_applicable(ms, setup, g, weighted);
     for (int t = 0; rc == 0 && t < ms->n; t++)
-        rc = check(ms->parts[t].def, setup, g, err);
+        rc = check(ms->parts[t].def, setup, g, weighted, err);
     int ready = 0;
     for (; rc == 0 && ready < ms->n; ready++) {
         metric_part *p = &ms->parts[ready];
@@ -189,16 +203,30 @@ int gfd_metrics_eval(gfd_metrics *ms, const gfd_cloud *S, double *values, gfd_er
     const gfd_cloud *R = ms->n ? ms->parts[0].R : NULL;
     if (R && S->d != R->d)
         return gfd_fail(err, GFD_EDATA, "%zu columns, but the reference has %zu", S->d, R->d);
-    if (S->w)
-        return gfd_fail(err, GFD_EUSAGE, "metrics take unweighted point sets");
     for (int t = 0; t < ms->n; t++) {
         metric_part *p = &ms->parts[t];
+        if (S->w && !(p->def->flags & WTS))
+            return no_weights(p->def, err);
         if (p->def->ops->compute(p, S, values, err) < 0)
             return gfd_err_prefix(err, "%s", p->def->name);
         for (const char *const *c = p->def->columns; *c; c++)
             values++;
     }
     return 0;
+}
+
+double *metric_weights(const gfd_cloud *c, gfd_err *err)
+{
+    if (!c->w)
+        return NULL;
+    double *w = gfd_alloc(c->n, sizeof *w, "weights", err);
+    if (w && gfd_cloud_logweights(c, w, err) < 0) {
+        free(w);
+        return NULL;
+    }
+    for (size_t i = 0; w && i < c->n; i++)
+        w[i] = exp(w[i]);
+    return w;
 }
 
 /* Part i's report line, or 0 when it reports nothing. */

@@ -16,11 +16,16 @@ typedef struct {
 
 struct gfd_metric_ops {
     int (*init)(metric_part *p, const gfd_metric_setup *s, gfd_err *err);
-    /* values: the metric's columns for samples S (N x d, S->d == R->d, unweighted). */
+    /* values: the metric's columns for samples S (N x d, S->d == R->d; weighted only for
+     * the metrics flagged GFD_METRIC_WEIGHTS). */
     int (*compute)(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err);
     void (*free)(metric_part *p);                                    /* NULL: free(state) */
     size_t (*report)(const metric_part *p, char *buf, size_t cap);   /* NULL: nothing */
 };
+
+/* c's weights normalised to sum 1 (malloc'd), or NULL without error when c has none;
+ * NULL with err set when they are invalid or memory runs out: check c->w. */
+double *metric_weights(const gfd_cloud *c, gfd_err *err);
 
 /* The entries, one family per file (MATH §5): mmd.c (mmd, energy), sliced.c, w2.c,
  * sinkhorn.c, coverage.c, prdc.c, nll.c. */

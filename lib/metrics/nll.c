@@ -2,26 +2,27 @@
  * by -b: nll_ref = -mean_j log q_h(y_j) (the samples' KDE at the reference: high when
  * modes are missed, recall-like) and nll_samp = -mean_i log p_h(x_i) (the reference's KDE
  * at the samples: high when samples fall off the data, precision-like). */
-#include <stdlib.h>
-
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "gfd/kde.h"
 #include "metrics/metric_impl.h"
 
-/* -mean over the rows of Q of log of the KDE of P. Q: N x d. */
+/* -mean over the rows of Q of log of the KDE of P, both weighted by their rows' weights
+ * when they have them (the KDE of weighted P as gfd_kde, MATH §2.1). Q: N x d. */
 static int cross_entropy(const gfd_cloud *P, const gfd_cloud *Q, double h, double *out, gfd_err *err)
 {
-    double *logp = gfd_alloc(Q->n, sizeof *logp, "nll densities", err);
-    if (!logp || gfd_kde(P, Q->x, Q->n, GFD_KERNEL_GAUSS, h, 0, NULL, logp, NULL, err) < 0) {
-        free(logp);
+    double *logp = gfd_alloc(Q->n, sizeof *logp, "nll densities", err), *w = NULL;
+    if (!logp || (!(w = metric_weights(Q, err)) && Q->w) ||
+        gfd_kde(P, Q->x, Q->n, GFD_KERNEL_GAUSS, h, 0, NULL, logp, NULL, err) < 0) {
+        free(logp), free(w);
         return -1;
     }
     double s = 0;
     for (size_t i = 0; i < Q->n; i++)
-        s += logp[i];
-    free(logp);
-    *out = -s / (double)Q->n;
+        s += w ? (w[i] > 0 ? w[i] * logp[i] : 0) : logp[i];  /* a weight 0 row counts nothing */
+    free(logp), free(w);
+    *out = w ? -s : -s / (double)Q->n;
     return 0;
 }
 

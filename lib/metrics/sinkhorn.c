@@ -1,7 +1,7 @@
 /* The debiased Sinkhorn divergence (MATH §5):
  *     S_eps = OT_eps(a, b) - (OT_eps(a, a) + OT_eps(b, b)) / 2,
  *     OT_eps(a, b) = min_P <P, C> + eps KL(P | a x b),  C_ij = |x_i - y_j|^2,
- * with uniform weights (Feydy et al., AISTATS 2019; POT's cost ot.dist, whose Gibbs kernel
+ * a and b the sets' normalised row weights, uniform without weights (Feydy et al., AISTATS 2019; POT's cost ot.dist, whose Gibbs kernel
  * is exp(-C / eps)), each OT_eps the dual value of the one Sinkhorn solver (ot/sinkhorn.c,
  * whose cost is C/2: OT_eps(C) = 2 OT_{eps/2}(C/2)). eps is reached by halving from the
  * squared diameter, then over-relaxed updates run at eps until the L1 marginal error is
@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "metrics/metric_impl.h"
 #include "ot/ot.h"
@@ -37,10 +38,55 @@ typedef struct {
     void *progress_ctx;
 } sinkhorn_state;
 
+/* The rows of c of positive weight into out (pointing into fresh copies), or out = *c
+ * when every weight is positive or there are none: a row of weight 0 carries no mass,
+ * and its log-weight -inf would make the dual potentials infinite. */
+static int positive_rows(const gfd_cloud *c, gfd_cloud *out, gfd_err *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; c->w && i < c->n; i++)
+        n += c->w[i] > 0;
+    *out = *c;
+    if (!c->w || n == c->n)
+        return 0;
+    if (gfd_cloud_alloc(out, n, c->d, err) < 0)
+        return -1;
+    if (!(out->w = gfd_alloc(n, sizeof *out->w, "weights", err))) {
+        gfd_cloud_free(out);
+        return -1;
+    }
+    for (size_t i = 0, k = 0; i < c->n; i++)
+        if (c->w[i] > 0) {
+            memcpy(out->x + k * c->d, c->x + i * c->d, c->d * sizeof *c->x);
+            out->w[k++] = c->w[i];
+        }
+    return 0;
+}
+
+static int solve(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
+                 const char *what, double *ot, gfd_err *err);
+
 /* OT_eps(A, B) for the cost |x - y|^2 (A == B: the symmetric solve), reporting progress as
  * the setup asks under the name `what`. */
-static int ot_value(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
+static int ot_value(const gfd_cloud *A0, const gfd_cloud *B0, double eps, const sinkhorn_state *st,
                     const char *what, double *ot, gfd_err *err)
+{
+    gfd_cloud A, B;
+    if (positive_rows(A0, &A, err) < 0)
+        return -1;  /* positive_rows frees what it made when it fails */
+    int rc = A0 == B0 ? (B = A, 0) : positive_rows(B0, &B, err);
+    if (rc == 0)
+        rc = solve(&A, A0 == B0 ? &A : &B, eps, st, what, ot, err);
+    if (A.x != A0->x)
+        gfd_cloud_free(&A);
+    if (A0 != B0 && B.x != B0->x)
+        gfd_cloud_free(&B);
+    return rc;
+}
+
+/* ot_value's solve, once the rows are of positive weight. */
+static int solve(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
+                 const char *what, double *ot, gfd_err *err)
 {
     gfd_sinkhorn_opts o = {.eps = eps / 2, .max_iters = MAX_ITERS, .tol = TOL, .anneal = 1,
                            .overrelax = OVERRELAX, .symmetric = A == B,

@@ -118,7 +118,7 @@ static int measure(solver *s, double *T, double *error, double *mass, gfd_err *e
         e += fabs(exp(s->loga[i]) * expm1(s->u[i] - s->t[i]));
         ms += row;
         if (!isfinite(s->t[i]))
-            return gfd_fail(err, GFD_ENUMERIC, "sinkhorn: a dual potential is not finite "
+            return gfd_fail(err, GFD_ENUMERIC, "a dual potential is not finite "
                             "(eps %g too small?)", s->o->eps);
     }
     *error = e, *mass = ms;
