@@ -26,6 +26,7 @@
 #include "gfd/vmf.h"
 #include "gfd/modes.h"
 #include "gfd/ksum.h"
+#include "gfd/ranks.h"
 #include "gfd/bandwidth.h"
 #include "gfd/kde.h"
 #include "gfd/field.h"

@@ -312,6 +312,62 @@ static void test_multi(void)
     CHECK(gfd_ksum_multi(q, 1, q, 1, 2, NULL, 0, sp, 0, &l, NULL, &err) < 0, "0 specs accepted");
 }
 
+/* Processes simulated in one: the sum runs once per rank r of P, and the fake exchange
+ * copies only rank r's rows (gfd_ranks_rows) into `assembled`. Put together, the ranks'
+ * rows must be the bytes of the unshared sum. */
+typedef struct {
+    int rank, calls;
+    double *assembled[2];  /* lse, out */
+} fake_ranks;
+
+static int fake_share(void *ctx, int status, double *const *buf, const size_t *width,
+                      size_t nbuf, size_t n, size_t block, gfd_err *err)
+{
+    (void)err;
+    fake_ranks *f = ctx;
+    f->calls++;
+    const gfd_ranks *rk = gfd_ranks_current();
+    size_t lo, hi;
+    gfd_ranks_rows(n, block, rk->size, f->rank, &lo, &hi);
+    for (size_t b = 0; b < nbuf && b < 2; b++)
+        memcpy(f->assembled[b] + lo * width[b], buf[b] + lo * width[b], (hi - lo) * width[b] * sizeof(double));
+    return status;
+}
+
+static void test_ranks(void)
+{
+    /* gemm (d = 24) and direct (d = 2) paths, leave-one-out self pairs (the offset moves
+     * with a rank's rows), floors, 2, 3 and 7 ranks (7: a rank may get no block) */
+    gfd_rng r;
+    gfd_rng_seed(&r, 5);
+    for (int t = 0; t < 6; t++) {
+        size_t d = t % 2 ? 24 : 2, n = 2100 + 37 * (size_t)t, m = n, k = d;  /* shared: n m >= 2^22 */
+        int P = t < 2 ? 2 : t < 4 ? 3 : 7;
+        double *X = random_matrix(&r, n, d, 1), *fl = random_matrix(&r, n, 1, 1);
+        double *l1 = malloc(n * sizeof *l1), *o1 = malloc(n * k * sizeof *o1);
+        double *l2 = malloc(n * sizeof *l2), *o2 = malloc(n * k * sizeof *o2);
+        double *ls = malloc(n * sizeof *ls), *os = malloc(n * k * sizeof *os);
+        for (size_t i = 0; i < n; i++)
+            fl[i] -= 8;
+        gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.4, .self = 1, .diag = -INFINITY,
+                            .floor = t >= 4 ? fl : NULL};
+        gfd_err err;
+        CHECK(gfd_ksum(X, n, X, m, d, X, k, &sp, l1, o1, &err) == 0, "%s", err.msg);
+        for (size_t i = 0; i < n * k; i++)
+            o2[i] = l2[i % n] = NAN;
+        fake_ranks f = {.assembled = {l2, o2}};
+        gfd_ranks rk = {.size = P, .share_rows = fake_share, .ctx = &f};
+        gfd_ranks_use(&rk);
+        for (f.rank = rk.rank = 0; f.rank < P; f.rank = ++rk.rank)
+            CHECK(gfd_ksum(X, n, X, m, d, X, k, &sp, ls, os, &err) == 0, "%s", err.msg);
+        gfd_ranks_use(NULL);
+        CHECK(f.calls == P, "%d exchanges for %d ranks: the sum was not shared", f.calls, P);
+        CHECK(!memcmp(l1, l2, n * sizeof *l1) && !memcmp(o1, o2, n * k * sizeof *o1),
+              "n=%zu d=%zu P=%d: the ranks' rows differ from one process's", n, d, P);
+        free(X), free(fl), free(l1), free(o1), free(l2), free(o2), free(ls), free(os);
+    }
+}
+
 static void test_merge(void)
 {
     /* merging two halves' states equals the state of the whole (lse of 4 numbers) */
@@ -374,6 +430,7 @@ int main(void)
     RUN(test_chunks);
     RUN(test_thread_invariance);
     RUN(test_multi);
+    RUN(test_ranks);
     RUN(test_merge);
     RUN(test_bad_bandwidth);
     RUN(test_blas_choice);

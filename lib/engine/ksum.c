@@ -7,7 +7,9 @@
  * exp(l - max), its weighted sums) that is merged into the state of its chunk of CHUNK
  * references, and the chunks' states are merged into the row's, in order. The tree is the
  * same however the work is spread (over query rows when there are many, over (row, chunk)
- * pairs when there are few), so the result never depends on the number of threads. */
+ * pairs when there are few), so the result never depends on the number of threads. Nor
+ * on the number of processes (gfd/ranks.h): each computes whole blocks of query rows, at
+ * the offsets they have in one process, and the rows are then exchanged. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "engine/clones.h"
 #include "engine/ksum_impl.h"
 #include "engine/vexp.h"
+#include "gfd/ranks.h"
 
 #define GEMM_BQ 256     /* query rows per block of the gemm path */
 #define GEMM_TR 256     /* references per tile of the gemm path */
@@ -613,6 +616,57 @@ static int run(const plan *p)
     return failed ? -1 : 0;
 }
 
+static const gfd_ranks *ranks_in_use;  /* gfd/ranks.h; NULL: one process */
+
+void gfd_ranks_use(const gfd_ranks *r) { ranks_in_use = r && r->size > 1 ? r : NULL; }
+
+const gfd_ranks *gfd_ranks_current(void) { return ranks_in_use; }
+
+/* Below this many pairs a sum is not shared: one process computes it sooner than the rows
+ * travel (every process computes all of it, the same bytes). */
+#define SHARE_MIN_PAIRS (1 << 22)
+
+static int shared(size_t n, size_t m)
+{
+    return ranks_in_use && n > GEMM_BQ && (double)n * (double)m >= SHARE_MIN_PAIRS;
+}
+
+void gfd_ranks_rows(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi)
+{
+    size_t blocks = (n + block - 1) / block, b0 = blocks * (size_t)r / (size_t)size,
+           b1 = blocks * (size_t)(r + 1) / (size_t)size;
+    *lo = b0 * block < n ? b0 * block : n;
+    *hi = b1 * block < n ? b1 * block : n;
+}
+
+/* Runs the plan over this process's rows only (whole blocks of GEMM_BQ, a multiple of
+ * ROW_BLOCK: each block is the one a single process forms, at the same offset), then
+ * exchanges every spec's lse and weighted sums with the other processes. status: that of
+ * the plan's layout (-1: failed, err set). */
+static int run_shared(const plan *p, int status, gfd_err *err)
+{
+    const gfd_ranks *rk = ranks_in_use;
+    size_t width[2 * GFD_KSUM_MAX_SPECS], nbuf = 0, i0, i1;
+    double *buf[2 * GFD_KSUM_MAX_SPECS];
+    for (size_t e = 0; e < p->nspec; e++) {
+        buf[nbuf] = p->sp[e].lse, width[nbuf++] = 1;
+        if (p->sp[e].out)
+            buf[nbuf] = p->sp[e].out, width[nbuf++] = p->k;
+    }
+    gfd_ranks_rows(p->n, GEMM_BQ, rk->size, rk->rank, &i0, &i1);
+    plan mine = *p;
+    mine.Q += i0 * p->d, mine.n = i1 - i0, mine.self_offset += i0;
+    for (size_t e = 0; e < p->nspec; e++) {
+        plan_spec *ps = &mine.sp[e];
+        ps->lse += i0;
+        ps->out = ps->out ? ps->out + i0 * p->k : NULL;
+        ps->floor = ps->floor ? ps->floor + i0 : NULL;
+    }
+    if (status == 0 && mine.n > 0 && run(&mine) < 0)
+        status = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
+    return rk->share_rows(rk->ctx, status, buf, width, nbuf, p->n, GEMM_BQ, err);
+}
+
 static double spec_coef(const gfd_ksum_spec *spec)
 {
     double h = spec->h;
@@ -681,7 +735,9 @@ int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t 
         engine->stats->pairs += pairs, engine->stats->kept += pairs;
     }
     int rc = plan_layout(&p, R, V, err);
-    if (rc == 0 && n > 0 && run(&p) < 0)
+    if (shared(n, m))  /* every process takes part, even one whose layout failed */
+        rc = run_shared(&p, rc, err);
+    else if (rc == 0 && n > 0 && run(&p) < 0)
         rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
     plan_free(&p);
     return rc;

@@ -1,0 +1,45 @@
+/* Processes that share the kernel sums (the programs' MPI variants, gfd(7) "Running under
+ * MPI"). Every process holds the whole state (particles, targets, parameters) and runs the
+ * same calls in the same order; each kernel sum computes only its share of the query rows,
+ * in blocks aligned with the engine's own, and the processes then exchange the rows. So
+ * every row is computed by the same operations as in one process: the results are the
+ * same bytes for any number of processes. libgfd does not link MPI: the program supplies
+ * the exchange. */
+#ifndef GFD_RANKS_H
+#define GFD_RANKS_H
+
+#include <stddef.h>
+
+#include "defs.h"
+#include "err.h"
+
+GFD_BEGIN_DECLS
+GFD_VISIBLE_BEGIN
+
+typedef struct {
+    int rank, size;  /* this process, and how many there are (size >= 1) */
+    /* Called by every process at the same point with its status (0, or -1 with err set).
+     * Process r computed its rows (gfd_ranks_rows(n, block, size, r)) of each of the nbuf
+     * arrays buf[b] (n rows of width[b] doubles); on return every process holds every row.
+     * If any process failed, every one returns -1 with the error of the lowest failing
+     * rank. */
+    int (*share_rows)(void *ctx, int status, double *const *buf, const size_t *width,
+                      size_t nbuf, size_t n, size_t block, gfd_err *err);
+    void *ctx;
+} gfd_ranks;
+
+/* Process r's rows [*lo, *hi) of n rows dealt over `size` processes in contiguous runs of
+ * whole blocks of `block` rows (the last block may be short; a process may get none). */
+void gfd_ranks_rows(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi);
+
+/* Makes the kernel sums of this process shared as r says (r is kept, not copied), or, for
+ * NULL, the default: one process. Process-wide, like MPI_Init: set it before any kernel
+ * sum and keep it for the run. */
+void gfd_ranks_use(const gfd_ranks *r);
+/* The processes in use, or NULL for one. */
+const gfd_ranks *gfd_ranks_current(void);
+
+GFD_VISIBLE_END
+GFD_END_DECLS
+
+#endif
