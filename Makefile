@@ -36,7 +36,7 @@ BLAS_LIBS   := $(shell $(BLAS_PC) --libs openblas 2>/dev/null) $(if $(BLAS_LIBDI
 LIBS         = $(BLAS_LIBS) -lz -lm
 
 LIB_SRC  = $(wildcard lib/*/*.c)
-CLI_SRC  = $(wildcard cli/*.c)
+CLI_SRC  = $(filter-out cli/mpi.c,$(wildcard cli/*.c))
 CMD_SRC  = $(wildcard cmd/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -51,7 +51,8 @@ LIB_TEST = $(BUILD)/libgfd-internal.a
 PUBLIC_HEADERS = $(wildcard lib/gfd/*.h)
 
 DEB_PKGS = build-essential clang libclang-rt-14-dev pkg-config binutils locales zlib1g-dev libopenblas-openmp-dev \
-           gnuplot-nox bats man-db time python3-numpy python3-scipy python3-pot python3-mpmath
+           gnuplot-nox bats man-db time python3-numpy python3-scipy python3-pot python3-mpmath \
+           libopenmpi-dev openmpi-bin
 
 all: check-deps $(PROGS) $(TESTS) $(TEST_PROGS) $(TEST_SHIM) $(LIB_A) $(LIB_SO)
 
@@ -115,8 +116,29 @@ $(TEST_SHIM): tests/blas_shim.c
 	$(CC) -O2 -shared -fPIC $< -o $@ -ldl
 
 test: deps
-	@$(MAKE) -s all
+	@$(MAKE) -s all $(if $(shell command -v $(MPICC)),mpi)
 	@GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests GFD_SRC=$(CURDIR) tests/run
+
+# The MPI variants (gfd(7) "Running under MPI") of the programs whose cost is kernel sums
+# over whole clouds: the same sources built with mpicc and -DGFD_MPI, with cli/mpi.c, over
+# the same library. The plain programs never link MPI.
+MPICC     ?= mpicc
+MPI_NAMES  = gfd-flow gfd-velocity gfd-eval gfd-train
+MPI_PROGS  = $(MPI_NAMES:%=$(BIN)/%-mpi)
+MPI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/mpi/%.o) $(BUILD)/mpi/cli/mpi.o
+
+mpi: check-deps
+	@command -v $(MPICC) >/dev/null || \
+	  { echo "gfd: $(MPICC) not found (Debian: libopenmpi-dev openmpi-bin); run 'make deps' as root" >&2; exit 1; }
+	@$(MAKE) -s $(MPI_PROGS)
+
+$(BUILD)/mpi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -DGFD_MPI -c $< -o $@
+
+$(BIN)/%-mpi: $(BUILD)/mpi/cmd/%.o $(MPI_OBJ) $(LIB_A)
+	@mkdir -p $(BIN)
+	$(MPICC) $(CFLAGS) $^ $(LDFLAGS) $(LIBS) -o $@
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 sanitize: deps
@@ -206,7 +228,7 @@ print-blas-pcpath:
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench bench-deps install uninstall clean
+.PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench bench-deps install uninstall clean mpi
 .SECONDARY:
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d $(BUILD)/mpi/*/*.d)

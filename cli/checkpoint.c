@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "checkpoint.h"
+#include "ranks.h"
 
 #define MAGIC "# gfd-flow checkpoint "
 
@@ -41,10 +42,17 @@ static int first_line(const char *path, char *line, int cap)
 
 void cli_checkpoint_header(const cli_common *c, const char *path, cli_checkpoint *ck)
 {
-    char line[1024];
+    struct {
+        char text[1024];
+        int ok;
+    } first = {.ok = 0};
+    char *line = first.text;
     int end = 0;
     gfd_err err;
-    if (!first_line(path, line, sizeof line)) {
+    if (cli_rank() == 0)  /* MPI: the first rank reads the checkpoint (ranks.h) */
+        first.ok = first_line(path, line, sizeof first.text);
+    cli_ranks_share(&first, sizeof first);
+    if (!first.ok) {
         gfd_fail(&err, GFD_EIO, "%s: cannot read the checkpoint", path);
         cli_die(c, &err);
     }

@@ -14,6 +14,7 @@
 #endif
 
 #include "cli.h"
+#include "ranks.h"
 
 /* OpenBLAS reads OPENBLAS_CORETYPE once, when it loads: to change its kernel the program
  * starts again with the variable set (a marker variable names the kernel it replaced).
@@ -60,12 +61,26 @@ void cli_stop_gracefully(void) { graceful = 1; }
 
 int cli_stop_signal(void) { return stop_signal; }
 
+int cli_stop_agree(void)
+{
+    int sig = cli_ranks_max(stop_signal);
+    if (sig && !stop_signal)
+        stop_signal = sig;
+    return sig;
+}
+
 void cli_init(cli_common *c, const char *prog, const char *usage, char **argv)
 {
     const char *blas_note = blas_choose(argv);
     memset(c, 0, sizeof *c);
     c->blas_note = blas_note;
     c->prog = prog;
+#ifdef GFD_MPI
+    static char name[64];  /* "gfd-flow-mpi" */
+    snprintf(name, sizeof name, "%s-mpi", prog);
+    c->prog = name;
+#endif
+    cli_ranks_init();
     c->usage = usage;
     c->bw = "scott";
     signal(SIGPIPE, SIG_DFL);  /* a closed pipe ends the program quietly */
@@ -86,63 +101,80 @@ int cli_exit_status(enum gfd_code code)
 
 static cli_progress *progress_shown;  /* the progress line on the terminal, or NULL */
 
-/* text on standard error with its control characters escaped (\n, \t, \xNN): a file
- * name or header bytes echoed in a message never make it two lines. */
-static void put_escaped(const char *text)
+/* One message line into line: "prog: ", the rank when this one speaks alone (MPI),
+ * KIND, the text with its control characters escaped (\n, \t, \xNN: a file name or
+ * header bytes echoed in a message never make it two lines), then tail. */
+static void format_line(char *line, size_t cap, const cli_common *c, const char *kind,
+                        const char *text, const char *tail)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    char rank[64];
+    cli_ranks_name(rank, sizeof rank);
+    size_t n = (size_t)snprintf(line, cap, "%s: %s%s", c->prog, cli_rank() ? rank : "", kind);
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < cap; p++) {
         if (*p == '\n')
-            fputs("\\n", stderr);
+            n += (size_t)snprintf(line + n, cap - n, "\\n");
         else if (*p == '\t')
-            fputs("\\t", stderr);
+            n += (size_t)snprintf(line + n, cap - n, "\\t");
         else if (*p < 0x20 || *p == 0x7f)
-            fprintf(stderr, "\\x%02x", *p);
+            n += (size_t)snprintf(line + n, cap - n, "\\x%02x", *p);
         else
-            fputc(*p, stderr);
+            line[n++] = (char)*p, line[n] = '\0';
     }
+    snprintf(line + n, cap - n, "%s", tail);
 }
 
-/* "prog: KIND", the message (escaped), then tail on standard error. */
+/* A message line on standard error (the first rank's only, under MPI). */
 static void message(const cli_common *c, const char *kind, const char *tail, const char *fmt,
                     va_list ap)
 {
-    char msg[1024];
+    char msg[1024], line[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    fprintf(stderr, "%s: %s", c->prog, kind);
-    put_escaped(msg);
-    fputs(tail, stderr);
+    format_line(line, sizeof line, c, kind, msg, tail);
+    if (cli_rank() == 0)
+        fputs(line, stderr);
+}
+
+/* The end after an error: the message, no temporary file left, the status. */
+static _Noreturn void fail(const char *line, int status)
+{
+    if (progress_shown)
+        cli_progress_end(progress_shown);
+    gfd_output_remove_temps();
+    cli_ranks_exit(status, 1, line);
+}
+
+_Noreturn void cli_fail(const cli_common *c, const gfd_err *err, int status)
+{
+    char line[2048];
+    format_line(line, sizeof line, c, "", err->msg, "\n");
+    fail(line, status);
 }
 
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
 {
-    if (progress_shown)
-        cli_progress_end(progress_shown);
-    fprintf(stderr, "%s: ", c->prog);
-    put_escaped(err->msg);
-    fputc('\n', stderr);
-    gfd_output_remove_temps();
-    exit(cli_exit_status(err->code));
+    cli_fail(c, err, cli_exit_status(err->code));
 }
 
 _Noreturn void cli_exit(const cli_common *c)
 {
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        fprintf(stderr, "%s: stdout: write error: %s\n", c->prog, strerror(errno));
-        exit(1);
+        char line[2048];
+        format_line(line, sizeof line, c, "", "stdout: write error: ", strerror(errno));
+        fail(strcat(line, "\n"), 1);
     }
-    exit(0);
+    cli_ranks_exit(0, 0, NULL);
 }
 
 _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 {
     va_list ap;
-    char tail[128];
+    char tail[128], msg[1024], line[2048];
     snprintf(tail, sizeof tail, " (try '%s --help')\n", c->prog);
     va_start(ap, fmt);
-    message(c, "", tail, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    gfd_output_remove_temps();
-    exit(2);
+    format_line(line, sizeof line, c, "", msg, tail);
+    fail(line, 2);
 }
 
 void cli_warn(const cli_common *c, const char *fmt, ...)
@@ -297,7 +329,8 @@ double *cli_read_weights(const cli_common *c, const char *path, size_t n, const 
 void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format *fmt)
 {
     gfd_err err;
-    if (gfd_read_cloud(path, out, fmt, &err) < 0)
+    int rc = cli_rank() == 0 ? gfd_read_cloud(path, out, fmt, &err) : 0;  /* MPI: sent */
+    if (cli_ranks_share_cloud(rc, out, fmt, &err) < 0)
         cli_die(c, &err);
 }
 
@@ -314,7 +347,7 @@ const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const cha
 
 void cli_progress_init(cli_progress *p, const cli_common *c, const char *task)
 {
-    *p = (cli_progress){.c = c, .task = task, .on = !c->quiet && isatty(STDERR_FILENO)};
+    *p = (cli_progress){.c = c, .task = task, .on = cli_terminal(c)};
 }
 
 void cli_progress_iter(void *ctx, const char *what, int iter, double error)
@@ -335,6 +368,26 @@ void cli_progress_end(cli_progress *p)
         fputs("\r\033[K", stderr);
     p->shown = 0;
     progress_shown = NULL;
+}
+
+static ssize_t write_nowhere(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie, (void)buf;
+    return (ssize_t)n;
+}
+
+FILE *cli_open_log(const char *path)
+{
+    FILE *f = cli_rank() == 0 ? fopen(path, "w")
+            : fopencookie(NULL, "w", (cookie_io_functions_t){.write = write_nowhere});
+    if (f)
+        setvbuf(f, NULL, _IOLBF, 0);
+    return f;
+}
+
+int cli_terminal(const cli_common *c)
+{
+    return !c->quiet && cli_rank() == 0 && isatty(STDERR_FILENO);
 }
 
 double cli_seconds_since(const struct timespec *t0)

@@ -44,6 +44,9 @@ void cli_init(cli_common *c, const char *prog, const char *usage, char **argv);
  * a clean point; a second ends it at once as above. */
 void cli_stop_gracefully(void);
 int cli_stop_signal(void);
+/* The signal recorded by any rank (the one process's without MPI): every rank calls it at
+ * the same point, and from then on cli_stop_signal returns it. */
+int cli_stop_agree(void);
 /* Handles a shared option: returns 1 if opt was one, 0 if not; exits 2 on a bad value
  * and 0 after --help/--version. `help` prints the full help text on standard output. */
 int cli_common_option(cli_common *c, int opt, const char *arg, void (*help)(void));
@@ -60,8 +63,10 @@ int cli_getopt(cli_common *c, int argc, char **argv, const char *shorts,
 void cli_apply(const cli_common *c);
 /* Warns on standard error (not with -q): "prog: warning: ...". */
 void cli_warn(const cli_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
+/* "prog: message" and the exit status of err's code (cli_exit_status), no temporary file
+ * left; cli_fail with a status of the caller's. */
 _Noreturn void cli_die(const cli_common *c, const gfd_err *err);
+_Noreturn void cli_fail(const cli_common *c, const gfd_err *err, int status);
 /* One line: "prog: message (try 'prog --help')", exit 2. */
 _Noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -114,6 +119,11 @@ const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const cha
                                 gfd_cloud *modes);
 /* Seconds since t0 (CLOCK_MONOTONIC). */
 double cli_seconds_since(const struct timespec *t0);
+/* Whether progress lines may be drawn: standard error a terminal, no -q, the first rank. */
+int cli_terminal(const cli_common *c);
+/* A log file for writing, line-buffered (`tail -f` follows it); under MPI the ranks but the
+ * first get a stream that writes nowhere. NULL with errno on failure. */
+FILE *cli_open_log(const char *path);
 /* sep, then x as the shortest text that reads back as x (gfd_format_double), to f. */
 void cli_put_double(FILE *f, const char *sep, double x);
 /* Output format per CLI.md: from -o's name, else -F, else `input_fmt`, else CSV. */

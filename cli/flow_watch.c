@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow_watch.h"
+#include "ranks.h"
 
 static void progress_bar(cli_watch *ob, int step)
 {
@@ -56,17 +57,17 @@ int cli_watch_step(void *ctx, const gfd_cloud *X, const gfd_flow_state *st, gfd_
         cli_info(ob->c, "step 1: eta %g, max-move %g (the cap on |eta v|%s)", st->eta, st->max_move,
                  st->max_move > 0 ? "" : ": none");
     }
-    if (due && ob->traj && gfd_writer_put_frame(ob->traj, X, st->step, err) < 0)
-        return -1;
-    if (due && ob->log && write_log_row(ob, X, st, err) < 0)
-        return -1;
-    if (due && ob->w->checkpoint && st->step > 0) {
+    int rc = due && ob->traj ? gfd_writer_put_frame(ob->traj, X, st->step, err) : 0;
+    if (rc == 0 && due && ob->log)
+        rc = write_log_row(ob, X, st, err);
+    if (rc == 0 && due && ob->w->checkpoint && st->step > 0) {
         cli_checkpoint ck = ob->w->run;
         ck.step = st->step, ck.time = st->time;
-        if (cli_checkpoint_write(ob->w->checkpoint, X, &ck, err) < 0)
-            return -1;
+        rc = cli_checkpoint_write(ob->w->checkpoint, X, &ck, err);
     }
-    int sig = cli_stop_signal();
+    if (cli_ranks_agree(rc, err) < 0)  /* MPI: the first rank's write error stops them all */
+        return -1;
+    int sig = cli_stop_agree();  /* under MPI every rank stops at the same step */
     if (sig)
         return gfd_fail(err, GFD_ESTOPPED, "stopped by %s after step %d of %d",
                         sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP", st->step,
@@ -100,11 +101,10 @@ static void open_log(cli_watch *ob)
     gfd_err err;
     if (ob->w->metrics)
         prepare_metrics(ob);
-    if (!(ob->log = fopen(ob->w->log, "w"))) {
+    if (!(ob->log = cli_open_log(ob->w->log))) {
         gfd_fail(&err, GFD_EIO, "%s: cannot create: %s", ob->w->log, strerror(errno));
         cli_die(ob->c, &err);
     }
-    setvbuf(ob->log, NULL, _IOLBF, 0);
     fputs("step,time,mean_v,max_v,bandwidth,eta", ob->log);
     for (size_t k = 0; ob->metrics && k < gfd_metrics_columns(ob->metrics, NULL); k++)
         fprintf(ob->log, ",%s", ob->names[k]);

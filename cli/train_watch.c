@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ranks.h"
 #include "train_watch.h"
 
 void cli_holdout(const cli_common *c, const gfd_cloud *Y, size_t n, gfd_cloud *train,
@@ -92,7 +93,7 @@ void cli_train_watch_open(cli_train_watch *tw, const cli_common *c, const cli_tr
     if (!w->log)
         return;
     char *keep = gfd_trainer_done(t) ? old_rows(w->log, gfd_trainer_done(t)) : NULL;
-    if (!(tw->log = fopen(w->log, "w"))) {
+    if (!(tw->log = cli_open_log(w->log))) {
         gfd_err err;
         gfd_fail(&err, GFD_EIO, "%s: cannot create", w->log);
         cli_die(c, &err);
@@ -149,7 +150,7 @@ int cli_train_watch_step(cli_train_watch *tw, const gfd_train_report *rep, gfd_e
         fputc('\n', tw->log);
     }
     if (w->checkpoint && (rep->step % w->every == 0 || rep->step == w->steps)) {
-        if (cli_train_checkpoint(tw, err) < 0)
+        if (cli_ranks_agree(cli_train_checkpoint(tw, err), err) < 0)  /* MPI: the first rank's */
             return -1;
         if (tw->log)  /* a run killed now resumes with the log up to here */
             fflush(tw->log);

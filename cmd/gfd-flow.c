@@ -174,7 +174,7 @@ static void parse(int argc, char **argv, opts *o)
         cli_usage_error(&o->c, "--metrics: %s", err.msg);
     if (o->w.metrics && !o->w.log)
         cli_usage_error(&o->c, "--metrics needs --log FILE: the metrics are columns of the log");
-    o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
+    o->w.progress = o->w.progress && cli_terminal(&o->c);
     cli_apply(&o->c);
 }
 
@@ -242,10 +242,8 @@ int main(int argc, char **argv)
         gfd_writer_abort(out);  /* -o stays as it was */
     else
         cli_write_to(&o.c, out, &X);
-    if (rc < 0 && err.code == GFD_ESTOPPED) {
-        fprintf(stderr, "%s: %s\n", o.c.prog, err.msg);
-        exit(128 + cli_stop_signal());
-    }
+    if (rc < 0 && err.code == GFD_ESTOPPED)
+        cli_fail(&o.c, &err, 128 + cli_stop_signal());
     if (rc < 0)
         cli_die(&o.c, &err);
     cli_field_free(&o.f);

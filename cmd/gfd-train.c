@@ -243,7 +243,7 @@ static void parse(int argc, char **argv, opts *o)
     if (optind < argc)
         cli_usage_error(&o->c, "no operands expected, got '%s'", argv[optind]);
     check(o);
-    o->w.progress = o->w.progress && !o->c.quiet && isatty(STDERR_FILENO);
+    o->w.progress = o->w.progress && cli_terminal(&o->c);
     cli_apply(&o->c);
 }
 

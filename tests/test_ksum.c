@@ -341,7 +341,7 @@ static void test_ranks(void)
     gfd_rng r;
     gfd_rng_seed(&r, 5);
     for (int t = 0; t < 6; t++) {
-        size_t d = t % 2 ? 24 : 2, n = 2100 + 37 * (size_t)t, m = n, k = d;  /* shared: n m >= 2^22 */
+        size_t d = t % 2 ? 24 : 2, n = 1100 + 37 * (size_t)t, m = n, k = d;  /* shared: n m >= 2^20 */
         int P = t < 2 ? 2 : t < 4 ? 3 : 7;
         double *X = random_matrix(&r, n, d, 1), *fl = random_matrix(&r, n, 1, 1);
         double *l1 = malloc(n * sizeof *l1), *o1 = malloc(n * k * sizeof *o1);

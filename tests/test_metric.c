@@ -135,9 +135,12 @@ static void test_eval_errors(void)
               !strncmp(err.msg, "w2: exact W2 needs as many samples", 34), "%s", err.msg);
         gfd_metrics_free(m);
     }
-    R.w = w;  /* clouds with weights are refused */
+    R.w = w;  /* a weighted cloud is refused by a metric without GFD_METRIC_WEIGHTS */
     CHECK(!gfd_metrics_new("w2", &s, &R, &err) && err.code == GFD_EUSAGE &&
-          strstr(err.msg, "unweighted"), "%s", err.msg);
+          strstr(err.msg, "w2 takes no weights"), "%s", err.msg);
+    m = gfd_metrics_new("mmd", &s, &R, &err);  /* and taken by one with it */
+    CHECK(m, "%s", err.msg);
+    gfd_metrics_free(m);
 }
 
 static void test_table_formats(void)

@@ -622,9 +622,9 @@ void gfd_ranks_use(const gfd_ranks *r) { ranks_in_use = r && r->size > 1 ? r : N
 
 const gfd_ranks *gfd_ranks_current(void) { return ranks_in_use; }
 
-/* Below this many pairs a sum is not shared: one process computes it sooner than the rows
- * travel (every process computes all of it, the same bytes). */
-#define SHARE_MIN_PAIRS (1 << 22)
+/* Below this many pairs (a few ms on one core) a sum is not shared: one process computes
+ * it sooner than the rows travel (every process computes all of it, the same bytes). */
+#define SHARE_MIN_PAIRS (1 << 20)
 
 static int shared(size_t n, size_t m)
 {

@@ -60,6 +60,9 @@ void gfd_output_remove_temps(void);
 /* Whether outputs are fsync'd before they are renamed into place (default 1: a crash never
  * leaves an empty or partial file under the name; the programs' --no-sync turns it off). */
 void gfd_output_set_sync(int on);
+/* Whether outputs opened from now on write nothing (no file is made, standard output is
+ * not touched; default 0): every process of an MPI run but the first (gfd/ranks.h). */
+void gfd_output_set_discard(int on);
 
 /* Point clouds through a gfd_output, in a format. */
 gfd_writer *gfd_writer_open(const char *path, gfd_format fmt, int gz, gfd_err *err);
