@@ -37,18 +37,13 @@ int cli_ranks_agree(int status, gfd_err *err)
     return first ? gfd_err_prefix(err, "rank %d of %d", first, size) : -1;
 }
 
-/* Every rank's rows of buf (n rows of width doubles, gfd_ranks_rows in blocks of block)
- * to every rank, in place: rows as a datatype of width doubles keep the counts small. */
-static void gather_rows(double *buf, size_t width, size_t n, size_t block)
+/* Every rank's rows of buf (counts and displs set, in rows) to every rank, in place: rows
+ * as a datatype of width doubles keep the counts small. */
+static void gather_rows(double *buf, size_t width)
 {
     MPI_Datatype row;
     MPI_Type_contiguous((int)width, MPI_DOUBLE, &row);
     MPI_Type_commit(&row);
-    for (int r = 0; r < size; r++) {
-        size_t lo, hi;
-        gfd_ranks_rows(n, block, size, r, &lo, &hi);
-        counts[r] = (int)(hi - lo), displs[r] = (int)lo;
-    }
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, counts, displs, row, work);
     MPI_Type_free(&row);
 }
@@ -66,17 +61,22 @@ static int injected_fault(gfd_err *err)
 }
 
 static int share_rows(void *ctx, int status, double *const *buf, const size_t *width,
-                      size_t nbuf, size_t n, size_t block, gfd_err *err)
+                      size_t nbuf, const gfd_rank_rows *rows, gfd_err *err)
 {
     (void)ctx;
-    if (status == 0 && n > INT32_MAX)
-        status = gfd_fail(err, GFD_ENOMEM, "kernel sum: %zu rows are too many to exchange", n);
+    for (int r = 0; r < size; r++) {
+        size_t lo, hi;
+        rows->of(rows->ctx, r, &lo, &hi);
+        if (hi > INT32_MAX && status == 0)
+            status = gfd_fail(err, GFD_ENOMEM, "kernel sum: %zu rows are too many to exchange", hi);
+        counts[r] = (int)(hi - lo), displs[r] = (int)lo;
+    }
     if (status == 0)
         status = injected_fault(err);
     if (cli_ranks_agree(status, err) < 0)
         return -1;
     for (size_t b = 0; b < nbuf; b++)
-        gather_rows(buf[b], width[b], n, block);
+        gather_rows(buf[b], width[b]);
     return 0;
 }
 

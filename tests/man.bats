@@ -13,9 +13,15 @@ examples() {
         sed -e 's/\\-/-/g' -e 's/\\(dq/"/g' -e 's/\\e/\\/g'
 }
 
-@test "every program in bin/ has a man page" {
+@test "every program in bin/ has a man page (NAME-mpi: NAME's, section RUNNING UNDER MPI)" {
     for p in "$GFD_BIN"/gfd-*; do
-        [ -f "$TESTS_DIR/../man/$(basename "$p").1" ] || { echo "no page for $p"; return 1; }
+        name=$(basename "$p")
+        if [[ "$name" == *-mpi ]]; then
+            grep -q '^\.SH "RUNNING UNDER MPI"' "$TESTS_DIR/../man/${name%-mpi}.1" ||
+                { echo "man/${name%-mpi}.1 has no RUNNING UNDER MPI section for $name"; return 1; }
+        else
+            [ -f "$TESTS_DIR/../man/$name.1" ] || { echo "no page for $p"; return 1; }
+        fi
     done
 }
 

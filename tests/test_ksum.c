@@ -313,7 +313,7 @@ static void test_multi(void)
 }
 
 /* Processes simulated in one: the sum runs once per rank r of P, and the fake exchange
- * copies only rank r's rows (gfd_ranks_rows) into `assembled`. Put together, the ranks'
+ * copies only rank r's rows into `assembled`. Put together, the ranks'
  * rows must be the bytes of the unshared sum. */
 typedef struct {
     int rank, calls;
@@ -321,14 +321,13 @@ typedef struct {
 } fake_ranks;
 
 static int fake_share(void *ctx, int status, double *const *buf, const size_t *width,
-                      size_t nbuf, size_t n, size_t block, gfd_err *err)
+                      size_t nbuf, const gfd_rank_rows *rows, gfd_err *err)
 {
     (void)err;
     fake_ranks *f = ctx;
     f->calls++;
-    const gfd_ranks *rk = gfd_ranks_current();
     size_t lo, hi;
-    gfd_ranks_rows(n, block, rk->size, f->rank, &lo, &hi);
+    rows->of(rows->ctx, f->rank, &lo, &hi);
     for (size_t b = 0; b < nbuf && b < 2; b++)
         memcpy(f->assembled[b] + lo * width[b], buf[b] + lo * width[b], (hi - lo) * width[b] * sizeof(double));
     return status;

@@ -631,12 +631,23 @@ static int shared(size_t n, size_t m)
     return ranks_in_use && n > GEMM_BQ && (double)n * (double)m >= SHARE_MIN_PAIRS;
 }
 
-void gfd_ranks_rows(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi)
+void gfd_ranks_share(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi)
 {
     size_t blocks = (n + block - 1) / block, b0 = blocks * (size_t)r / (size_t)size,
            b1 = blocks * (size_t)(r + 1) / (size_t)size;
     *lo = b0 * block < n ? b0 * block : n;
     *hi = b1 * block < n ? b1 * block : n;
+}
+
+typedef struct {
+    size_t n;
+    int size;
+} block_deal;
+
+static void block_rows(const void *ctx, int r, size_t *lo, size_t *hi)
+{
+    const block_deal *b = ctx;
+    gfd_ranks_share(b->n, GEMM_BQ, b->size, r, lo, hi);
 }
 
 /* Runs the plan over this process's rows only (whole blocks of GEMM_BQ, a multiple of
@@ -653,7 +664,7 @@ static int run_shared(const plan *p, int status, gfd_err *err)
         if (p->sp[e].out)
             buf[nbuf] = p->sp[e].out, width[nbuf++] = p->k;
     }
-    gfd_ranks_rows(p->n, GEMM_BQ, rk->size, rk->rank, &i0, &i1);
+    gfd_ranks_share(p->n, GEMM_BQ, rk->size, rk->rank, &i0, &i1);
     plan mine = *p;
     mine.Q += i0 * p->d, mine.n = i1 - i0, mine.self_offset += i0;
     for (size_t e = 0; e < p->nspec; e++) {
@@ -664,7 +675,8 @@ static int run_shared(const plan *p, int status, gfd_err *err)
     }
     if (status == 0 && mine.n > 0 && run(&mine) < 0)
         status = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
-    return rk->share_rows(rk->ctx, status, buf, width, nbuf, p->n, GEMM_BQ, err);
+    block_deal deal = {p->n, rk->size};
+    return rk->share_rows(rk->ctx, status, buf, width, nbuf, &(gfd_rank_rows){block_rows, &deal}, err);
 }
 
 static double spec_coef(const gfd_ksum_spec *spec)

@@ -5,11 +5,14 @@
  * not know it is a batch. Every draw comes from the streams of (seed, step, group), and the
  * groups run one after the other (each field threads inside), so no thread count changes a
  * byte. A group's field draws its own random numbers from a seed of (seed, step, group). B >= N keeps the particles in their order and B' >= M takes Y itself: one group of
- * the whole clouds is the full field, bit for bit. */
+ * the whole clouds is the full field, bit for bit. Under several processes (gfd/ranks.h)
+ * the groups are dealt over them in contiguous runs, each group computed whole by one
+ * process, and the velocities exchanged: the same bytes again. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fields/field_impl.h"
+#include "gfd/ranks.h"
 
 /* x ~ U{0 .. n-1}, from 53 random bits (n < 2^53). */
 static size_t below(gfd_rng *r, size_t n)
@@ -87,6 +90,37 @@ static void group_rows(size_t N, size_t G, size_t g, size_t *first, size_t *n)
     *n = q + (g < r);
 }
 
+/* The processes' runs of groups: process r computes groups [g0, g1), the rows
+ * [first(g0), first(g1)) of the permuted order. */
+typedef struct {
+    size_t N, G;
+    int size;
+} group_deal;
+
+static void group_span(const void *ctx, int r, size_t *lo, size_t *hi)
+{
+    const group_deal *gd = ctx;
+    size_t g0, g1, n;
+    gfd_ranks_share(gd->G, 1, gd->size, r, &g0, &g1);
+    group_rows(gd->N, gd->G, g0, lo, &n);
+    group_rows(gd->N, gd->G, g1, hi, &n);  /* first(G) = N */
+}
+
+/* With several processes: every one's velocities (Vp, N x d in the permuted order, its
+ * own groups' rows filled) to every one, then into V in the particles' order. Every
+ * process calls it, whatever its status rc; sharing the kernel sums resumes. */
+static int share_groups(const gfd_ranks *rk, int rc, size_t N, size_t G, size_t d,
+                        const size_t *perm, double *Vp, double *V, gfd_err *err)
+{
+    gfd_ranks_use(rk);
+    group_deal gd = {N, G, rk->size};
+    if (rk->share_rows(rk->ctx, rc, &Vp, &d, 1, &(gfd_rank_rows){group_span, &gd}, err) < 0)
+        return -1;
+    for (size_t i = 0; i < N; i++)
+        memcpy(V + perm[i] * d, Vp + i * d, d * sizeof *V);
+    return 0;
+}
+
 int field_batches(size_t batch, size_t target_batch, const gfd_cloud *X, const gfd_cloud *Y,
                   const gfd_field_args *a, field_group_fn fn, void *ctx, double *V, gfd_err *err)
 {
@@ -96,8 +130,17 @@ int field_batches(size_t batch, size_t target_batch, const gfd_cloud *X, const g
     if (B == N && Bt == M)
         return fn(ctx, X, Y, a, V, err);
     const size_t G = (N + B - 1) / B;
+    const gfd_ranks *rk = G > 1 ? gfd_ranks_current() : NULL;
+    size_t g0 = 0, g1 = G;
     batch_buf b;
     int rc = buf_alloc(&b, X, Y, B, Bt, err);
+    double *Vp = NULL;  /* with rk: this process's groups' velocities, in the permuted order */
+    if (rk) {
+        gfd_ranks_share(G, 1, rk->size, rk->rank, &g0, &g1);
+        gfd_ranks_use(NULL);  /* a group is computed by one process: its sums are not shared */
+        if (rc == 0 && !(Vp = gfd_alloc(N, d * sizeof *Vp, "batch velocities", err)))
+            rc = -1;
+    }
     gfd_rng r;
     for (size_t i = 0; rc == 0 && i < N; i++)
         b.perm[i] = i;
@@ -107,7 +150,7 @@ int field_batches(size_t batch, size_t target_batch, const gfd_cloud *X, const g
         gfd_field_rng(&r, a->seed, a->step, GFD_STREAM_BATCH, 0);
         draw_subset(&r, b.perm, N, N, NULL);
     }
-    for (size_t g = 0; rc == 0 && g < G; g++) {
+    for (size_t g = g0; rc == 0 && g < g1; g++) {
         size_t first, n;
         group_rows(N, G, g, &first, &n);
         gather(X, b.perm + first, n, &b.Xg);
@@ -124,8 +167,11 @@ int field_batches(size_t batch, size_t target_batch, const gfd_cloud *X, const g
         ag.seed = gfd_rng_u64(&r);
         rc = fn(ctx, &b.Xg, Yg, &ag, b.Vg, err);
         for (size_t i = 0; rc == 0 && i < n; i++)
-            memcpy(V + b.perm[first + i] * d, b.Vg + i * d, d * sizeof *V);
+            memcpy(Vp ? Vp + (first + i) * d : V + b.perm[first + i] * d, b.Vg + i * d, d * sizeof *V);
     }
+    if (rk)
+        rc = share_groups(rk, rc, N, G, d, b.perm, Vp, V, err);
+    free(Vp);
     buf_free(&b);
     return rc;
 }

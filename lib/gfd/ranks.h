@@ -16,21 +16,26 @@
 GFD_BEGIN_DECLS
 GFD_VISIBLE_BEGIN
 
+/* Which rows process r computed: [*lo, *hi). */
+typedef struct {
+    void (*of)(const void *ctx, int r, size_t *lo, size_t *hi);
+    const void *ctx;
+} gfd_rank_rows;
+
 typedef struct {
     int rank, size;  /* this process, and how many there are (size >= 1) */
     /* Called by every process at the same point with its status (0, or -1 with err set).
-     * Process r computed its rows (gfd_ranks_rows(n, block, size, r)) of each of the nbuf
-     * arrays buf[b] (n rows of width[b] doubles); on return every process holds every row.
-     * If any process failed, every one returns -1 with the error of the lowest failing
-     * rank. */
+     * Process r computed the rows rows->of(r) of each of the nbuf arrays buf[b] (rows of
+     * width[b] doubles); on return every process holds every row. If any process failed,
+     * every one returns -1 with the error of the lowest failing rank. */
     int (*share_rows)(void *ctx, int status, double *const *buf, const size_t *width,
-                      size_t nbuf, size_t n, size_t block, gfd_err *err);
+                      size_t nbuf, const gfd_rank_rows *rows, gfd_err *err);
     void *ctx;
 } gfd_ranks;
 
-/* Process r's rows [*lo, *hi) of n rows dealt over `size` processes in contiguous runs of
- * whole blocks of `block` rows (the last block may be short; a process may get none). */
-void gfd_ranks_rows(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi);
+/* Process r's share [*lo, *hi) of n items dealt over `size` processes in contiguous runs
+ * of whole blocks of `block` items (the last block may be short; a process may get none). */
+void gfd_ranks_share(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi);
 
 /* Makes the kernel sums of this process shared as r says (r is kept, not copied), or, for
  * NULL, the default: one process. Process-wide, like MPI_Init: set it before any kernel
