@@ -115,8 +115,10 @@ $(TEST_SHIM): tests/blas_shim.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -shared -fPIC $< -o $@ -ldl
 
+JOBS ?= $(shell nproc)
+
 test: deps
-	@$(MAKE) -s all $(if $(shell command -v $(MPICC)),mpi)
+	@$(MAKE) -s -j$(JOBS) all $(if $(shell command -v $(MPICC)),mpi)
 	@GFD_BIN=$(CURDIR)/$(BIN) GFD_TESTBIN=$(CURDIR)/$(BUILD)/tests GFD_SRC=$(CURDIR) tests/run
 
 # The MPI variants (gfd(7) "Running under MPI") of the programs whose cost is kernel sums
@@ -127,7 +129,7 @@ MPI_NAMES  = gfd-flow gfd-velocity gfd-eval gfd-train
 MPI_PROGS  = $(MPI_NAMES:%=$(BIN)/%-mpi)
 MPI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/mpi/%.o) $(BUILD)/mpi/cli/mpi.o
 
-mpi: check-deps
+mpi: check-deps $(LIB_A)
 	@command -v $(MPICC) >/dev/null || \
 	  { echo "gfd: $(MPICC) not found (Debian: libopenmpi-dev openmpi-bin); run 'make deps' as root" >&2; exit 1; }
 	@$(MAKE) -s $(MPI_PROGS)
@@ -142,7 +144,7 @@ $(BIN)/%-mpi: $(BUILD)/mpi/cmd/%.o $(MPI_OBJ) $(LIB_A)
 
 # Address and undefined-behaviour sanitizers over the whole test suite.
 sanitize: deps
-	$(MAKE) BUILD=build-san BIN=build-san/bin OPT="-O1 -fno-omit-frame-pointer" \
+	$(MAKE) -j$(JOBS) BUILD=build-san BIN=build-san/bin OPT="-O1 -fno-omit-frame-pointer" \
 	  CFLAGS='$$(OPT) -g -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	  LDFLAGS=-fsanitize=address,undefined test-san
 test-san: $(PROGS) $(TESTS) $(TEST_PROGS) $(TEST_SHIM)
@@ -201,6 +203,7 @@ install: check-deps $(PROGS) $(LIB_A) $(LIB_SO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/gfd \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	$(if $(wildcard $(MPI_PROGS)),install -m 755 $(wildcard $(MPI_PROGS)) $(DESTDIR)$(BINDIR))
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)
 	ln -sf libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgfd.so.$(SOMAJOR)
@@ -214,7 +217,7 @@ install: check-deps $(PROGS) $(LIB_A) $(LIB_SO)
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS)))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS) $(MPI_PROGS)))
 	rm -f $(DESTDIR)$(LIBDIR)/libgfd.a $(DESTDIR)$(LIBDIR)/libgfd.so $(DESTDIR)$(LIBDIR)/libgfd.so.$(SOMAJOR) \
 	  $(DESTDIR)$(LIBDIR)/libgfd.so.$(VERSION) $(DESTDIR)$(LIBDIR)/pkgconfig/gfd.pc $(DESTDIR)$(INCLUDEDIR)/gfd.h
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/gfd/,$(notdir $(PUBLIC_HEADERS)))

@@ -336,12 +336,14 @@ static int fake_share(void *ctx, int status, double *const *buf, const size_t *w
 static void test_ranks(void)
 {
     /* gemm (d = 24) and direct (d = 2) paths, leave-one-out self pairs (the offset moves
-     * with a rank's rows), floors, 2, 3 and 7 ranks (7: a rank may get no block) */
+     * with a rank's rows), floors, 2, 3 and 7 ranks (7: a rank may get no block), and the
+     * float32 tiles (t = 7) */
     gfd_rng r;
     gfd_rng_seed(&r, 5);
-    for (int t = 0; t < 6; t++) {
+    gfd_engine f32 = {.f32 = 1};
+    for (int t = 0; t < 8; t++) {
         size_t d = t % 2 ? 24 : 2, n = 1100 + 37 * (size_t)t, m = n, k = d;  /* shared: n m >= 2^20 */
-        int P = t < 2 ? 2 : t < 4 ? 3 : 7;
+        int P = t < 2 ? 2 : t < 4 ? 3 : t < 6 ? 7 : 2 + t % 2;
         double *X = random_matrix(&r, n, d, 1), *fl = random_matrix(&r, n, 1, 1);
         double *l1 = malloc(n * sizeof *l1), *o1 = malloc(n * k * sizeof *o1);
         double *l2 = malloc(n * sizeof *l2), *o2 = malloc(n * k * sizeof *o2);
@@ -349,7 +351,7 @@ static void test_ranks(void)
         for (size_t i = 0; i < n; i++)
             fl[i] -= 8;
         gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.4, .self = 1, .diag = -INFINITY,
-                            .floor = t >= 4 ? fl : NULL};
+                            .floor = t >= 4 ? fl : NULL, .engine = t == 7 ? &f32 : NULL};
         gfd_err err;
         CHECK(gfd_ksum(X, n, X, m, d, X, k, &sp, l1, o1, &err) == 0, "%s", err.msg);
         for (size_t i = 0; i < n * k; i++)
