@@ -156,14 +156,21 @@ test-san: $(PROGS) $(TESTS) $(TEST_PROGS) $(TEST_SHIM)
 # (tests/fuzz_spec.c), seeded with valid files of every format, for FUZZ_SECONDS (default
 # 60) each under ASan/UBSan; a crash keeps its input in build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_CC = clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE \
-	  -Wno-unknown-pragmas -Ilib $(BLAS_CFLAGS) $(LIB_SRC)
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas \
+	     -Ilib $(BLAS_CFLAGS)
+FUZZ_OBJ = $(LIB_SRC:%.c=build-fuzz/%.o)
+FUZZERS = build-fuzz/fuzz_read build-fuzz/fuzz_model build-fuzz/fuzz_spec
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build-fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(LIBS) -lgomp
+
 fuzz: deps
-	@$(MAKE) -s all
+	@$(MAKE) -s -j$(JOBS) all $(FUZZERS)
 	@mkdir -p build-fuzz/corpus build-fuzz/models
-	$(FUZZ_CC) tests/fuzz_read.c -o build-fuzz/fuzz_read $(LIBS) -lgomp
-	$(FUZZ_CC) tests/fuzz_model.c -o build-fuzz/fuzz_model $(LIBS) -lgomp
-	$(FUZZ_CC) tests/fuzz_spec.c -o build-fuzz/fuzz_spec $(LIBS) -lgomp
 	tests/fuzz_corpus.sh build-fuzz/corpus build-fuzz/models build-fuzz/specs
 	cd build-fuzz && ./fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
 	cd build-fuzz && ./fuzz_model -max_total_time=$(FUZZ_SECONDS) -max_len=4096 models
@@ -234,4 +241,4 @@ clean:
 .PHONY: print-blas-pcpath all check-deps deps test sanitize test-san fuzz demo study bench bench-deps install uninstall clean mpi
 .SECONDARY:
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d $(BUILD)/mpi/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/lib/*/*.d $(BUILD)/mpi/*/*.d build-fuzz/lib/*/*.d)
