@@ -106,3 +106,18 @@ same_bytes() {
     ranks 3 gfd-velocity -t y.npy -f kl -F npy < x.npy > v3.npy
     cmp v1.npy v3.npy
 }
+
+@test "mpi: SIGTERM to mpirun stops every rank after the same step: one line, no output, no temporary file" {
+    mpirun -q -n 2 "$GFD_BIN/gfd-flow-mpi" -j 1 -t y.npy -f kl -T 5000 --every 1 --log log.csv \
+        x.npy -o out.npy 2> err.txt &
+    local pid=$! tries=0
+    until [ "$(cat log.csv 2>/dev/null | wc -l)" -ge 4 ] || [ $((tries += 1)) -gt 300 ]; do sleep 0.05; done
+    kill -TERM "$pid"
+    wait "$pid" || true   # the status is mpirun's own (1 here), not the ranks' 143
+    cat err.txt
+    [ "$(wc -l < err.txt)" -eq 1 ]
+    grep -Eq '^gfd-flow-mpi: stopped by SIGTERM after step [0-9]+ of 5000$' err.txt
+    [ ! -e out.npy ] && ! ls out.npy.* log.csv.* 2>/dev/null
+    step=$(sed -E 's/.*after step ([0-9]+) .*/\1/' err.txt)
+    [ "$(tail -1 log.csv | cut -d, -f1)" = "$step" ]   # the log is complete up to the step
+}
