@@ -1,7 +1,8 @@
 /* Processes that share the kernel sums (the programs' MPI variants, gfd(7) "Running under
  * MPI"). Every process holds the whole state (particles, targets, parameters) and runs the
  * same calls in the same order; each kernel sum computes only its share of the query rows,
- * in blocks aligned with the engine's own, and the processes then exchange the rows. So
+ * in blocks aligned with the engine's own (a mini-batch field deals its groups instead), and
+ * the processes then exchange the rows. So
  * every row is computed by the same operations as in one process: the results are the
  * same bytes for any number of processes. libgfd does not link MPI: the program supplies
  * the exchange. */
@@ -39,7 +40,8 @@ void gfd_ranks_share(size_t n, size_t block, int size, int r, size_t *lo, size_t
 
 /* Makes the kernel sums of this process shared as r says (r is kept, not copied), or, for
  * NULL, the default: one process. Process-wide, like MPI_Init: set it before any kernel
- * sum and keep it for the run. */
+ * sum and keep it for the run (the library sets it aside only while one process computes
+ * a mini-batch group alone). */
 void gfd_ranks_use(const gfd_ranks *r);
 /* The processes in use, or NULL for one. */
 const gfd_ranks *gfd_ranks_current(void);
