@@ -11,6 +11,8 @@ setup() {
     [ -x "$GFD_BIN/gfd-flow-mpi" ] || skip "skipped: no MPI build (make mpi)"
     cd "$BATS_TEST_TMPDIR"
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    # one node, shared memory only: no network probing, no CMA (containers without ptrace rights)
+    export OMPI_MCA_pml=ob1 OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
     gfd-sample -n 1100 8gaussians --seed 1 -o y.npy
     gfd-sample -n 1100 gaussian -d 2 --seed 2 -o x.npy
 }
