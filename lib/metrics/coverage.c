@@ -71,7 +71,7 @@ static int coverage_compute(metric_part *p, const gfd_cloud *S, double *values, 
     const size_t K = M->n;
     size_t covered = 0;
     double hq = 0, kl = 0, *w = NULL, *share = gfd_alloc(K, sizeof *share, "mode shares", err);
-    if (!share || (!(w = metric_weights(S, err)) && S->w)) {
+    if (!share || metric_weights(S, &w, err) < 0) {
         free(share);
         return -1;
     }

@@ -123,13 +123,16 @@ static void every_applicable(gfd_metrics *ms, const gfd_metric_setup *s, const g
             ms->parts[ms->n++].def = m;
 }
 
+static int takes_weights(const void *entry, const void *ctx)
+{
+    (void)ctx;
+    return !!(((const gfd_metric_def *)entry)->flags & WTS);
+}
+
 static int no_weights(const gfd_metric_def *m, gfd_err *err)
 {
-    char names[256] = "";
-    size_t len = 0;
-    for (const gfd_metric_def *t = table; t->name; t++)
-        if (t->flags & WTS)
-            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", t->name);
+    char names[256];
+    gfd_join_names(names, sizeof names, table, sizeof *table, takes_weights, NULL);
     return gfd_fail(err, GFD_EUSAGE, "%s takes no weights (metrics with weights: %s)", m->name, names);
 }
 
@@ -215,18 +218,20 @@ int gfd_metrics_eval(gfd_metrics *ms, const gfd_cloud *S, double *values, gfd_er
     return 0;
 }
 
-double *metric_weights(const gfd_cloud *c, gfd_err *err)
+int metric_weights(const gfd_cloud *c, double **w, gfd_err *err)
 {
+    *w = NULL;
     if (!c->w)
-        return NULL;
-    double *w = gfd_alloc(c->n, sizeof *w, "weights", err);
-    if (w && gfd_cloud_logweights(c, w, err) < 0) {
-        free(w);
-        return NULL;
+        return 0;
+    double *x = gfd_alloc(c->n, sizeof *x, "weights", err);
+    if (!x || gfd_cloud_logweights(c, x, err) < 0) {
+        free(x);
+        return -1;
     }
-    for (size_t i = 0; w && i < c->n; i++)
-        w[i] = exp(w[i]);
-    return w;
+    for (size_t i = 0; i < c->n; i++)
+        x[i] = exp(x[i]);
+    *w = x;
+    return 0;
 }
 
 /* Part i's report line, or 0 when it reports nothing. */

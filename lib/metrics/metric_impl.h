@@ -23,9 +23,9 @@ struct gfd_metric_ops {
     size_t (*report)(const metric_part *p, char *buf, size_t cap);   /* NULL: nothing */
 };
 
-/* c's weights normalised to sum 1 (malloc'd), or NULL without error when c has none;
- * NULL with err set when they are invalid or memory runs out: check c->w. */
-double *metric_weights(const gfd_cloud *c, gfd_err *err);
+/* *w gets c's weights normalised to sum 1 (malloc'd), or NULL when c has none; -1 when
+ * they are invalid or memory runs out. */
+int metric_weights(const gfd_cloud *c, double **w, gfd_err *err);
 
 /* The entries, one family per file (MATH §5): mmd.c (mmd, energy), sliced.c, w2.c,
  * sinkhorn.c, coverage.c, prdc.c, nll.c. */

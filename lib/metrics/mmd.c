@@ -3,8 +3,8 @@
  * the chord, exp(-|x - y|^2 / (2 h^2)) = exp(kappa (x.y - 1)), kappa = 1/h^2, free of
  * overflow for any kappa) and the energy distance (sums of geodesic distances, O(1) memory
  * per row). Both are U-statistics: self pairs left out; with row weights w (normalised)
- * the pair (i, j) has weight w_i w_j, and the self sums are divided by 1 - sum_i w_i^2. The reference's own sums, kyy and
- * eyy, are computed once when the metric is prepared. */
+ * the pair (i, j) has weight w_i w_j, and the self sums are divided by 1 - sum_i w_i^2.
+ * The reference's own sums, kyy and eyy, are computed once when the metric is prepared. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +69,20 @@ static int mean_gauss(const double *Q, const double *wq, size_t n, const double 
     return rc;
 }
 
+/* What mmd and energy keep of the reference, first in both their states: its normalised
+ * weights (NULL: none). */
+typedef struct {
+    double *wr;
+} ref_weights;
+
+static void weighted_free(metric_part *p)
+{
+    ref_weights *rw = p->state;
+    if (rw)
+        free(rw->wr);
+    free(rw);
+}
+
 /* The U-statistic's pairs need two rows of positive weight in each set. */
 static int two_points(const gfd_cloud *a, const gfd_cloud *b, gfd_err *err)
 {
@@ -85,25 +99,16 @@ static int two_points(const gfd_cloud *a, const gfd_cloud *b, gfd_err *err)
 }
 
 typedef struct {
+    ref_weights ref;
     double bw[GFD_OPT_MAX_VALUES], kyy[GFD_OPT_MAX_VALUES];
     int nbw, median;   /* median: bw[0] is the median distance of R (MATH §5) */
-    double *wr;        /* R's normalised weights, or NULL */
 } mmd_state;
-
-static void mmd_free(metric_part *p)
-{
-    mmd_state *st = p->state;
-    if (st)
-        free(st->wr);
-    free(st);
-}
 
 static int mmd_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
 {
     const gfd_cloud *R = p->R;
     mmd_state *st = gfd_alloc(1, sizeof *st, "mmd", err);
-    if (!(p->state = st) || two_points(R, R, err) < 0 ||
-        (!(st->wr = metric_weights(R, err)) && R->w))
+    if (!(p->state = st) || two_points(R, R, err) < 0 || metric_weights(R, &st->ref.wr, err) < 0)
         return -1;
     if (gfd_settings_get(s->settings, mmd_metric_options[O_MMD_BW].name)) {
         st->nbw = gfd_option_reals(s->settings, &mmd_metric_options[O_MMD_BW], st->bw);
@@ -117,8 +122,8 @@ static int mmd_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
         st->nbw = st->median = 1;
     }
     for (int b = 0; b < st->nbw; b++)
-        if (mean_gauss(R->x, st->wr, R->n, R->x, st->wr, R->n, R->d, st->bw[b], 1, &st->kyy[b],
-                       err) < 0)
+        if (mean_gauss(R->x, st->ref.wr, R->n, R->x, st->ref.wr, R->n, R->d, st->bw[b], 1,
+                       &st->kyy[b], err) < 0)
             return -1;
     return 0;
 }
@@ -128,13 +133,13 @@ static int mmd_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_e
     const mmd_state *st = p->state;
     const gfd_cloud *R = p->R;
     double *ws = NULL, total = 0;
-    if (two_points(S, R, err) < 0 || (!(ws = metric_weights(S, err)) && S->w))
+    if (two_points(S, R, err) < 0 || metric_weights(S, &ws, err) < 0)
         return -1;
     int rc = 0;
     for (int b = 0; rc == 0 && b < st->nbw; b++) {
         double kxx = 0, kxy = 0;
         rc = mean_gauss(S->x, ws, S->n, S->x, ws, S->n, S->d, st->bw[b], 1, &kxx, err) < 0 ||
-             mean_gauss(S->x, ws, S->n, R->x, st->wr, R->n, S->d, st->bw[b], 0, &kxy, err) < 0 ? -1 : 0;
+             mean_gauss(S->x, ws, S->n, R->x, st->ref.wr, R->n, S->d, st->bw[b], 0, &kxy, err) < 0 ? -1 : 0;
         total += kxx + st->kyy[b] - 2 * kxy;  /* MATH §5: unbiased MMD^2 U-statistic */
     }
     free(ws);
@@ -151,8 +156,8 @@ static size_t mmd_report(const metric_part *p, char *buf, size_t cap)
     return n < 0 ? 0 : (size_t)n;
 }
 
-const gfd_metric_ops mmd_metric_ops = {.init = mmd_init, .compute = mmd_compute, .free = mmd_free,
-                                       .report = mmd_report};
+const gfd_metric_ops mmd_metric_ops = {.init = mmd_init, .compute = mmd_compute,
+                                       .free = weighted_free, .report = mmd_report};
 
 #define DIST_TILE 512  /* references per tile of the distance sums */
 
@@ -219,26 +224,19 @@ static int mean_distance(const gfd_geometry *g, const double *Q, const double *w
 }
 
 typedef struct {
+    ref_weights ref;
     double eyy;   /* E|Y - Y'| of the reference */
-    double *wr;   /* R's normalised weights, or NULL */
 } energy_state;
-
-static void energy_free(metric_part *p)
-{
-    energy_state *st = p->state;
-    if (st)
-        free(st->wr);
-    free(st);
-}
 
 static int energy_init(metric_part *p, const gfd_metric_setup *s, gfd_err *err)
 {
     (void)s;
     const gfd_cloud *R = p->R;
     energy_state *st = gfd_alloc(1, sizeof *st, "energy", err);
-    if (!(p->state = st) || two_points(R, R, err) < 0 || (!(st->wr = metric_weights(R, err)) && R->w))
+    if (!(p->state = st) || two_points(R, R, err) < 0 || metric_weights(R, &st->ref.wr, err) < 0)
         return -1;
-    return mean_distance(p->geom, R->x, st->wr, R->n, R->x, st->wr, R->n, R->d, 1, &st->eyy, err);
+    return mean_distance(p->geom, R->x, st->ref.wr, R->n, R->x, st->ref.wr, R->n, R->d, 1, &st->eyy,
+                         err);
 }
 
 static int energy_compute(metric_part *p, const gfd_cloud *S, double *values, gfd_err *err)
@@ -246,14 +244,14 @@ static int energy_compute(metric_part *p, const gfd_cloud *S, double *values, gf
     const energy_state *st = p->state;
     const gfd_cloud *R = p->R;
     double exx, exy, *ws = NULL;
-    if (two_points(S, R, err) < 0 || (!(ws = metric_weights(S, err)) && S->w))
+    if (two_points(S, R, err) < 0 || metric_weights(S, &ws, err) < 0)
         return -1;
     int rc = mean_distance(p->geom, S->x, ws, S->n, S->x, ws, S->n, S->d, 1, &exx, err) < 0 ||
-             mean_distance(p->geom, S->x, ws, S->n, R->x, st->wr, R->n, S->d, 0, &exy, err) < 0 ? -1 : 0;
+             mean_distance(p->geom, S->x, ws, S->n, R->x, st->ref.wr, R->n, S->d, 0, &exy, err) < 0 ? -1 : 0;
     free(ws);
     values[0] = 2 * exy - exx - st->eyy;  /* MATH §5: 2E|X-Y| - E|X-X'| - E|Y-Y'| */
     return rc;
 }
 
 const gfd_metric_ops energy_metric_ops = {.init = energy_init, .compute = energy_compute,
-                                          .free = energy_free};
+                                          .free = weighted_free};

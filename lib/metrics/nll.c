@@ -13,7 +13,7 @@
 static int cross_entropy(const gfd_cloud *P, const gfd_cloud *Q, double h, double *out, gfd_err *err)
 {
     double *logp = gfd_alloc(Q->n, sizeof *logp, "nll densities", err), *w = NULL;
-    if (!logp || (!(w = metric_weights(Q, err)) && Q->w) ||
+    if (!logp || metric_weights(Q, &w, err) < 0 ||
         gfd_kde(P, Q->x, Q->n, GFD_KERNEL_GAUSS, h, 0, NULL, logp, NULL, err) < 0) {
         free(logp), free(w);
         return -1;

@@ -1,9 +1,10 @@
 /* The debiased Sinkhorn divergence (MATH §5):
  *     S_eps = OT_eps(a, b) - (OT_eps(a, a) + OT_eps(b, b)) / 2,
  *     OT_eps(a, b) = min_P <P, C> + eps KL(P | a x b),  C_ij = |x_i - y_j|^2,
- * a and b the sets' normalised row weights, uniform without weights (Feydy et al., AISTATS 2019; POT's cost ot.dist, whose Gibbs kernel
- * is exp(-C / eps)), each OT_eps the dual value of the one Sinkhorn solver (ot/sinkhorn.c,
- * whose cost is C/2: OT_eps(C) = 2 OT_{eps/2}(C/2)). eps is reached by halving from the
+ * a and b the sets' normalised row weights, uniform without weights (Feydy et al.,
+ * AISTATS 2019; POT's cost ot.dist, whose Gibbs kernel is exp(-C / eps)), each OT_eps the
+ * dual value of the one Sinkhorn solver (ot/sinkhorn.c, whose cost is C/2:
+ * OT_eps(C) = 2 OT_{eps/2}(C/2)). eps is reached by halving from the
  * squared diameter, then over-relaxed updates run at eps until the L1 marginal error is
  * below tol. OT(b, b) of the reference is computed once, when the metric is prepared. */
 #include <math.h>
@@ -63,8 +64,22 @@ static int positive_rows(const gfd_cloud *c, gfd_cloud *out, gfd_err *err)
     return 0;
 }
 
+/* OT_eps(A, B) of clouds whose rows all have positive weight (ot_value). */
 static int solve(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
-                 const char *what, double *ot, gfd_err *err);
+                 const char *what, double *ot, gfd_err *err)
+{
+    gfd_sinkhorn_opts o = {.eps = eps / 2, .max_iters = MAX_ITERS, .tol = TOL, .anneal = 1,
+                           .overrelax = OVERRELAX, .symmetric = A == B,
+                           .progress = st->progress, .progress_ctx = st->progress_ctx, .what = what};
+    gfd_sinkhorn_result r;
+    if (gfd_sinkhorn(A, B, &o, NULL, &r, err) < 0)
+        return -1;
+    if (!(r.marginal <= TOL))
+        return gfd_fail(err, GFD_ENUMERIC, "no convergence in %d iterations at eps = %g "
+                        "(marginal error %.2g > %.2g): raise --eps", MAX_ITERS, eps, r.marginal, TOL);
+    *ot = 2 * r.ot;
+    return 0;
+}
 
 /* OT_eps(A, B) for the cost |x - y|^2 (A == B: the symmetric solve), reporting progress as
  * the setup asks under the name `what`. */
@@ -82,23 +97,6 @@ static int ot_value(const gfd_cloud *A0, const gfd_cloud *B0, double eps, const 
     if (A0 != B0 && B.x != B0->x)
         gfd_cloud_free(&B);
     return rc;
-}
-
-/* ot_value's solve, once the rows are of positive weight. */
-static int solve(const gfd_cloud *A, const gfd_cloud *B, double eps, const sinkhorn_state *st,
-                 const char *what, double *ot, gfd_err *err)
-{
-    gfd_sinkhorn_opts o = {.eps = eps / 2, .max_iters = MAX_ITERS, .tol = TOL, .anneal = 1,
-                           .overrelax = OVERRELAX, .symmetric = A == B,
-                           .progress = st->progress, .progress_ctx = st->progress_ctx, .what = what};
-    gfd_sinkhorn_result r;
-    if (gfd_sinkhorn(A, B, &o, NULL, &r, err) < 0)
-        return -1;
-    if (!(r.marginal <= TOL))
-        return gfd_fail(err, GFD_ENUMERIC, "no convergence in %d iterations at eps = %g "
-                        "(marginal error %.2g > %.2g): raise --eps", MAX_ITERS, eps, r.marginal, TOL);
-    *ot = 2 * r.ot;
-    return 0;
 }
 
 /* The default eps (2 h^2) is raised to this share of the reference's median squared
