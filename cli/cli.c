@@ -127,11 +127,12 @@ static void format_line(char *line, size_t cap, const cli_common *c, const char 
 static void message(const cli_common *c, const char *kind, const char *tail, const char *fmt,
                     va_list ap)
 {
+    if (cli_rank() != 0)
+        return;
     char msg[1024], line[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     format_line(line, sizeof line, c, kind, msg, tail);
-    if (cli_rank() == 0)
-        fputs(line, stderr);
+    fputs(line, stderr);
 }
 
 /* The end after an error: the message, no temporary file left, the status. */
@@ -158,9 +159,10 @@ _Noreturn void cli_die(const cli_common *c, const gfd_err *err)
 _Noreturn void cli_exit(const cli_common *c)
 {
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        char line[2048];
-        format_line(line, sizeof line, c, "", "stdout: write error: ", strerror(errno));
-        fail(strcat(line, "\n"), 1);
+        char msg[512], line[2048];
+        snprintf(msg, sizeof msg, "stdout: write error: %s", strerror(errno));
+        format_line(line, sizeof line, c, "", msg, "\n");
+        fail(line, 1);
     }
     cli_ranks_exit(0, 0, NULL);
 }
