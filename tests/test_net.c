@@ -2,8 +2,9 @@
  * forward pass against a direct loop over the documented parameter layout; the backward
  * pass against central differences of the forward, for every operation (Linear, SiLU,
  * LayerNorm, residual add, the sphere's normalisation); the same bytes for one and two
- * threads; the collapsed start; one training step against Adam's closed form at step 1
- * (p1 = p0 - lr g / (|g| + eps)); the model file's round trip. */
+ * threads, and for processes that deal the batch's parts; the collapsed start; one training
+ * step against Adam's closed form at step 1 (p1 = p0 - lr g / (|g| + eps)); the model
+ * file's round trip. */
 #include <omp.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,6 +160,79 @@ static void test_threads(void)
     free(Z), free(c), free(g[0]), free(g[1]), gfd_net_free(net);
 }
 
+/* Processes simulated in one (gfd/ranks.h): rank r of P runs forward and backward on a
+ * batch of 1100 rows (5 parts of 256). The fake exchange checks that r computed its rows of
+ * the outputs as one process does and left the others alone, then fills the rows and part
+ * gradients the other ranks own from one process's run; a part's gradient is the gradient
+ * of that part's rows alone. r's gradient must be one process's bytes. */
+typedef struct {
+    int rank, calls, bad;
+    const double *X, *parts;  /* one process's outputs (n x dout), part gradients (parts x P) */
+    size_t dout;
+} fake_ranks;
+
+static int fake_share(void *ctx, int status, double *const *buf, const size_t *width,
+                      size_t nbuf, const gfd_rank_rows *rows, gfd_err *err)
+{
+    (void)err, (void)nbuf;
+    fake_ranks *f = ctx;
+    int outputs = f->calls++ == 0;
+    const double *ref = outputs ? f->X : f->parts;
+    size_t w = width[0], lo, hi, total = 0;
+    for (int r = 0; r < 8; r++)
+        rows->of(rows->ctx, r, &lo, &hi), total = hi > total ? hi : total;
+    rows->of(rows->ctx, f->rank, &lo, &hi);
+    for (size_t i = 0; outputs && i < total * w; i++)
+        f->bad += i >= lo * w && i < hi * w ? buf[0][i] != ref[i] : !isnan(buf[0][i]);
+    for (size_t i = 0; i < total * w; i++)
+        if (i < lo * w || i >= hi * w)
+            buf[0][i] = ref[i];
+    return status;
+}
+
+static void test_ranks(void)
+{
+    gfd_err err;
+    gfd_net_arch archs[2] = {RES, SPH};
+    archs[0].width = 8;
+    for (int a = 0; a < 2; a++) {
+        gfd_net *net = make(archs[a], 3);
+        size_t n = 1100, zd = (size_t)archs[a].zdim, dout = (size_t)archs[a].dout;
+        size_t P = gfd_net_nparams(net), np = (n + 255) / 256;
+        double *Z = noise(n, (int)zd, 2), *c = noise(n, (int)dout, 9);
+        double *X1 = malloc(n * dout * sizeof *X1), *g1 = malloc(P * sizeof *g1);
+        double *Xr = malloc(n * dout * sizeof *Xr), *gr = malloc(P * sizeof *gr);
+        double *parts = malloc(np * P * sizeof *parts);
+        CHECK(gfd_net_forward(net, Z, n, X1, &err) == 0 && gfd_net_backward(net, c, g1, &err) == 0,
+              "%s", err.msg);
+        for (size_t p = 0; p < np; p++) {
+            size_t r0 = p * 256, rows = n - r0 < 256 ? n - r0 : 256;
+            CHECK(gfd_net_forward(net, Z + r0 * zd, rows, Xr, &err) == 0 &&
+                  gfd_net_backward(net, c + r0 * dout, parts + p * P, &err) == 0, "%s", err.msg);
+        }
+        for (int size = 2; size <= 7; size += size == 3 ? 4 : 1) {
+            for (int r = 0; r < size; r++) {
+                gfd_net *mine = make(archs[a], 3);
+                fake_ranks f = {.rank = r, .X = X1, .parts = parts, .dout = dout};
+                gfd_ranks rk = {.rank = r, .size = size, .share_rows = fake_share, .ctx = &f};
+                for (size_t i = 0; i < n * dout; i++)
+                    Xr[i] = NAN;
+                gfd_ranks_use(&rk);
+                int ok = gfd_net_forward(mine, Z, n, Xr, &err) == 0 &&
+                         gfd_net_backward(mine, c, gr, &err) == 0;
+                gfd_ranks_use(NULL);
+                CHECK(ok, "%s", err.msg);
+                CHECK(f.calls == 2 && !f.bad, "arch %d, rank %d of %d: %d exchanges, %d output "
+                      "values off or computed for another rank", a, r, size, f.calls, f.bad);
+                CHECK(!memcmp(gr, g1, P * sizeof *g1), "arch %d, rank %d of %d: the gradient "
+                      "differs from one process's", a, r, size);
+                gfd_net_free(mine);
+            }
+        }
+        free(Z), free(c), free(X1), free(g1), free(Xr), free(gr), free(parts), gfd_net_free(net);
+    }
+}
+
 static void test_collapsed_start(void)
 {
     /* output weights N(0, 0.001^2), bias 0: outputs within 0.1 of the origin (x_j is a sum
@@ -253,6 +327,7 @@ int main(void)
     RUN(test_backward_resmlp);
     RUN(test_backward_sphere);
     RUN(test_threads);
+    RUN(test_ranks);
     RUN(test_collapsed_start);
     RUN(test_adam_first_step);
     RUN(test_model_round_trip);

@@ -139,8 +139,8 @@ static void free_buffers(gfd_net *net)
         free(net->act[k]), net->act[k] = NULL;
     for (int k = 0; k < net->nops; k++)
         free(net->stat[k]), net->stat[k] = NULL;
-    free(net->g0), free(net->g1), free(net->skip);
-    net->g0 = net->g1 = net->skip = NULL;
+    free(net->g0), free(net->g1), free(net->skip), free(net->parts);
+    net->g0 = net->g1 = net->skip = net->parts = NULL;
     net->cap = net->n = 0;
 }
 
@@ -171,7 +171,9 @@ int net_reserve(gfd_net *net, size_t n, gfd_err *err)
             return -1;
     if (!(net->g0 = gfd_alloc(n, w * sizeof(double), "gradients", err)) ||
         !(net->g1 = gfd_alloc(n, w * sizeof(double), "gradients", err)) ||
-        !(net->skip = gfd_alloc(n, w * sizeof(double), "gradients", err)))
+        !(net->skip = gfd_alloc(n, w * sizeof(double), "gradients", err)) ||
+        !(net->parts = gfd_alloc((n + NET_PART_ROWS - 1) / NET_PART_ROWS,
+                                 net->nparams * sizeof(double), "gradients", err)))
         return -1;
     net->cap = n;
     return 0;

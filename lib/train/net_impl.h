@@ -23,6 +23,10 @@ typedef struct {
 } net_op;
 
 #define NET_ROWS 64   /* rows per block of the batch: fixed, so the thread count is invisible */
+/* Rows per part (a whole number of blocks): a weight's gradient is summed over each part's
+ * rows, then the parts are added in order. Processes (gfd/ranks.h) deal the parts, so the
+ * process count is invisible too. */
+#define NET_PART_ROWS 256
 
 struct gfd_net {
     gfd_net_arch arch;
@@ -31,9 +35,11 @@ struct gfd_net {
     size_t nparams;
     double *params;
     size_t cap, n;         /* rows the buffers hold; rows of the last forward */
+    size_t lo, hi;         /* the rows of the last forward this process computed */
     double **act;          /* act[k] (n x ops[k].in) is op k's input, act[nops] the output */
     double **stat;         /* NORM: per row mean and 1/std (2n); SPHERE: per row |x| (n) */
     double *g0, *g1, *skip; /* gradients (n x maxw): the current, the next, a block's skip */
+    double *parts;         /* each part's gradient (parts x nparams) */
 };
 
 /* The number of parameters of an architecture, checked as gfd_net_new checks it. */

@@ -1,12 +1,17 @@
 /* Forward and backward passes of a generator network (net_impl.h), by hand: each operation
  * has its forward and, beside it, its backward. The batch is cut into blocks of NET_ROWS
  * rows that threads take in any order; every block runs BLAS on one thread (OpenBLAS's
- * OpenMP build does so inside a parallel region), and a sum over the batch (a weight's
- * gradient) is done in one fixed order, so no thread count changes a byte. */
+ * OpenMP build does so inside a parallel region). A weight's gradient is summed over the
+ * rows of each part (NET_PART_ROWS rows) in one fixed order, and the parts are added in
+ * order, so no thread count changes a byte. Processes sharing the work (gfd/ranks.h, the
+ * data parallelism of gfd-train-mpi) deal the parts: each runs forward and backward over its
+ * parts only, then the outputs and the parts' gradients are exchanged, and every process
+ * adds the same parts in the same order. */
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
+#include "gfd/ranks.h"
 #include "train/net_impl.h"
 
 #define NORM_EPS 1e-5  /* PyTorch's LayerNorm default */
@@ -15,6 +20,33 @@ static size_t nblocks(size_t n) { return (n + NET_ROWS - 1) / NET_ROWS; }
 static size_t block_rows(size_t n, size_t blk)
 {
     return blk + 1 < nblocks(n) ? NET_ROWS : n - blk * NET_ROWS;
+}
+static size_t nparts(size_t n) { return (n + NET_PART_ROWS - 1) / NET_PART_ROWS; }
+static size_t part_rows(size_t n, size_t p)
+{
+    return p + 1 < nparts(n) ? NET_PART_ROWS : n - p * NET_PART_ROWS;
+}
+/* The blocks and parts of this process's rows [lo, hi) (lo is a part's start or n). */
+static void my_blocks(const gfd_net *net, size_t *b0, size_t *b1) { *b0 = nblocks(net->lo), *b1 = nblocks(net->hi); }
+static void my_parts(const gfd_net *net, size_t *p0, size_t *p1) { *p0 = nparts(net->lo), *p1 = nparts(net->hi); }
+static double *part_grad(const gfd_net *net, size_t p) { return net->parts + p * net->nparams; }
+
+/* How the parts of an n-row batch are dealt over `size` processes: as rows, and as parts. */
+typedef struct {
+    size_t n;
+    int size;
+} part_deal;
+
+static void deal_rows(const void *ctx, int r, size_t *lo, size_t *hi)
+{
+    const part_deal *p = ctx;
+    gfd_ranks_share(p->n, NET_PART_ROWS, p->size, r, lo, hi);
+}
+
+static void deal_parts(const void *ctx, int r, size_t *lo, size_t *hi)
+{
+    const part_deal *p = ctx;
+    gfd_ranks_share(nparts(p->n), 1, p->size, r, lo, hi);
 }
 
 static double sigmoid(double x) { return 1 / (1 + exp(-x)); }
@@ -84,23 +116,39 @@ static void forward_rows(gfd_net *net, int k, size_t r0, size_t rows)
     }
 }
 
-int gfd_net_forward(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *err)
+/* The forward pass over this process's rows, into those rows of X. */
+static int forward_mine(gfd_net *net, const double *Z, double *X, gfd_err *err)
 {
-    if (net_reserve(net, n, err) < 0)
-        return -1;
-    net->n = n;
-    memcpy(net->act[0], Z, n * (size_t)net->arch.zdim * sizeof *Z);
+    size_t lo = net->lo, hi = net->hi, zdim = (size_t)net->arch.zdim, dout = (size_t)net->arch.dout;
+    size_t b0, b1;
+    my_blocks(net, &b0, &b1);
+    memcpy(net->act[0] + lo * zdim, Z + lo * zdim, (hi - lo) * zdim * sizeof *Z);
     for (int k = 0; k < net->nops; k++) {
         #pragma omp parallel for schedule(dynamic, 1)
-        for (size_t blk = 0; blk < nblocks(n); blk++)
-            forward_rows(net, k, blk * NET_ROWS, block_rows(n, blk));
+        for (size_t blk = b0; blk < b1; blk++)
+            forward_rows(net, k, blk * NET_ROWS, block_rows(net->n, blk));
     }
-    memcpy(X, net->act[net->nops], n * (size_t)net->arch.dout * sizeof *X);
-    for (size_t i = 0; i < n * (size_t)net->arch.dout; i++)
+    memcpy(X + lo * dout, net->act[net->nops] + lo * dout, (hi - lo) * dout * sizeof *X);
+    for (size_t i = lo * dout; i < hi * dout; i++)
         if (!isfinite(X[i]))
-            return gfd_fail(err, GFD_ENUMERIC, "network output not finite (row %zu)",
-                            i / (size_t)net->arch.dout + 1);
+            return gfd_fail(err, GFD_ENUMERIC, "network output not finite (row %zu)", i / dout + 1);
     return 0;
+}
+
+int gfd_net_forward(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *err)
+{
+    const gfd_ranks *rk = gfd_ranks_current();
+    part_deal deal = {n, rk ? rk->size : 1};
+    int status = net_reserve(net, n, err);
+    if (status == 0) {
+        net->n = n;
+        deal_rows(&deal, rk ? rk->rank : 0, &net->lo, &net->hi);
+        status = forward_mine(net, Z, X, err);
+    }
+    if (!rk)
+        return status;
+    size_t width = (size_t)net->arch.dout;
+    return rk->share_rows(rk->ctx, status, &X, &width, 1, &(gfd_rank_rows){deal_rows, &deal}, err);
 }
 
 int gfd_net_sample(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *err)
@@ -115,39 +163,48 @@ int gfd_net_sample(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *
     return 0;
 }
 
-/* ---- backward: G is d loss / d (op output), Gin gets d loss / d (op input) ---- */
+/* ---- backward: G is d loss / d (op output), Gin gets d loss / d (op input), over this
+ * process's rows; a weight's gradient goes to each part's row of net->parts ---- */
 
-/* Column sums of G (n x w) into out[w], each in row order. */
-static void column_sums(const double *G, size_t n, int w, double *out)
+/* Each of this process's parts: the column sums of its rows of G (n x w), in row order,
+ * at offset off of its gradient. */
+static void part_column_sums(const gfd_net *net, const double *G, int w, size_t off)
 {
+    size_t p0, p1;
+    my_parts(net, &p0, &p1);
     #pragma omp parallel for schedule(static)
-    for (int j = 0; j < w; j++) {
+    for (size_t t = 0; t < (p1 - p0) * (size_t)w; t++) {
+        size_t p = p0 + t / (size_t)w, j = t % (size_t)w, r0 = p * NET_PART_ROWS;
         double s = 0;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = r0; i < r0 + part_rows(net->n, p); i++)
             s += G[i * w + j];
-        out[j] = s;
+        part_grad(net, p)[off + j] = s;
     }
 }
 
-/* dW (out x in) = G^T X over the batch, by blocks of 16 rows of dW (each a whole sum);
- * db = column sums of G; Gin = G W (NULL for the first layer: Z needs none). */
+/* Each part's dW (out x in) = G^T X over its rows, by bands of 16 rows of dW; db = column
+ * sums of G; Gin = G W (NULL for the first layer: Z needs none). */
 static void linear_backward(gfd_net *net, const net_op *op, const double *X, const double *G,
-                            double *Gin, double *grad)
+                            double *Gin)
 {
-    size_t n = net->n;
-    const int OB = 16;
+    const size_t OB = 16, bands = ((size_t)op->out + OB - 1) / OB;
+    size_t p0, p1, b0, b1;
+    my_parts(net, &p0, &p1);
     #pragma omp parallel for schedule(dynamic, 1)
-    for (int o0 = 0; o0 < op->out; o0 += OB) {
-        int ob = op->out - o0 < OB ? op->out - o0 : OB;
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ob, op->in, (int)n, 1.0, G + o0, op->out,
-                    X, op->in, 0.0, grad + op->w + (size_t)o0 * op->in, op->in);
+    for (size_t t = 0; t < (p1 - p0) * bands; t++) {
+        size_t p = p0 + t / bands, r0 = p * NET_PART_ROWS, o0 = t % bands * OB;
+        int ob = (size_t)op->out - o0 < OB ? op->out - (int)o0 : (int)OB;
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ob, op->in, (int)part_rows(net->n, p),
+                    1.0, G + r0 * op->out + o0, op->out, X + r0 * op->in, op->in, 0.0,
+                    part_grad(net, p) + op->w + o0 * op->in, op->in);
     }
-    column_sums(G, n, op->out, grad + op->b);
+    part_column_sums(net, G, op->out, op->b);
     if (!Gin)
         return;
+    my_blocks(net, &b0, &b1);
     #pragma omp parallel for schedule(dynamic, 1)
-    for (size_t blk = 0; blk < nblocks(n); blk++) {
-        size_t r0 = blk * NET_ROWS, rows = block_rows(n, blk);
+    for (size_t blk = b0; blk < b1; blk++) {
+        size_t r0 = blk * NET_ROWS, rows = block_rows(net->n, blk);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, op->in, op->out, 1.0,
                     G + r0 * op->out, op->out, net->params + op->w, op->in, 0.0, Gin + r0 * op->in,
                     op->in);
@@ -155,49 +212,50 @@ static void linear_backward(gfd_net *net, const net_op *op, const double *X, con
 }
 
 /* LayerNorm: with xh = (x - mu) inv and gh = gain g, dx = inv (gh - mean(gh) - xh mean(gh xh));
- * d gain = sum g xh, d bias = sum g. */
-static void norm_backward(gfd_net *net, int k, const double *G, double *Gin, double *grad)
+ * d gain = sum g xh, d bias = sum g (over each part's rows). */
+static void norm_backward(gfd_net *net, int k, const double *G, double *Gin)
 {
     const net_op *op = &net->ops[k];
     const double *X = net->act[k], *st = net->stat[k], *gain = net->params + op->w;
-    size_t n = net->n;
-    int w = op->in;
+    size_t w = (size_t)op->in, p0, p1;
+    my_parts(net, &p0, &p1);
     #pragma omp parallel for schedule(static)
-    for (int j = 0; j < w; j++) {
+    for (size_t t = 0; t < (p1 - p0) * w; t++) {
+        size_t p = p0 + t / w, j = t % w, r0 = p * NET_PART_ROWS;
         double sg = 0, sb = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = r0; i < r0 + part_rows(net->n, p); i++) {
             sg += G[i * w + j] * (X[i * w + j] - st[2 * i]) * st[2 * i + 1];
             sb += G[i * w + j];
         }
-        grad[op->w + j] = sg, grad[op->b + j] = sb;
+        part_grad(net, p)[op->w + j] = sg, part_grad(net, p)[op->b + j] = sb;
     }
     #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = net->lo; i < net->hi; i++) {
         const double *x = X + i * w, *g = G + i * w;
         double mu = st[2 * i], inv = st[2 * i + 1], m1 = 0, m2 = 0;
-        for (int j = 0; j < w; j++)
+        for (size_t j = 0; j < w; j++)
             m1 += gain[j] * g[j], m2 += gain[j] * g[j] * (x[j] - mu) * inv;
-        m1 /= w, m2 /= w;
-        for (int j = 0; j < w; j++)
+        m1 /= (double)w, m2 /= (double)w;
+        for (size_t j = 0; j < w; j++)
             Gin[i * w + j] = inv * (gain[j] * g[j] - m1 - (x[j] - mu) * inv * m2);
     }
 }
 
-static void silu_backward(const double *X, const double *G, double *Gin, size_t len)
+static void silu_backward(const double *X, const double *G, double *Gin, size_t from, size_t to)
 {
     #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = from; i < to; i++) {
         double s = sigmoid(X[i]);
         Gin[i] = G[i] * s * (1 + X[i] * (1 - s));
     }
 }
 
-/* y = x / r: dx = (g - y (y . g)) / r */
+/* y = x / r: dx = (g - y (y . g)) / r, rows [lo, hi) */
 static void sphere_backward(const double *Y, const double *st, const double *G, double *Gin,
-                            size_t n, int w)
+                            size_t lo, size_t hi, int w)
 {
     #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         double yg = cblas_ddot(w, Y + i * w, 1, G + i * w, 1);
         for (int j = 0; j < w; j++)
             Gin[i * w + j] = (G[i * w + j] - Y[i * w + j] * yg) / st[i];
@@ -206,18 +264,18 @@ static void sphere_backward(const double *Y, const double *st, const double *G, 
 
 /* One operation backward; for ADD the skip gradient waits in net->skip until the backward
  * reaches the block's start (op `from`), where it is added. */
-static void backward_op(gfd_net *net, int k, const double *G, double *Gin, double *grad)
+static void backward_op(gfd_net *net, int k, const double *G, double *Gin)
 {
     const net_op *op = &net->ops[k];
-    size_t len = net->n * (size_t)op->in;
+    size_t from = net->lo * (size_t)op->in, to = net->hi * (size_t)op->in;
     switch (op->kind) {
-    case OP_LINEAR: linear_backward(net, op, net->act[k], G, k ? Gin : NULL, grad); break;
-    case OP_NORM: norm_backward(net, k, G, Gin, grad); break;
-    case OP_SILU: silu_backward(net->act[k], G, Gin, len); break;
-    case OP_SPHERE: sphere_backward(net->act[k + 1], net->stat[k], G, Gin, net->n, op->in); break;
+    case OP_LINEAR: linear_backward(net, op, net->act[k], G, k ? Gin : NULL); break;
+    case OP_NORM: norm_backward(net, k, G, Gin); break;
+    case OP_SILU: silu_backward(net->act[k], G, Gin, from, to); break;
+    case OP_SPHERE: sphere_backward(net->act[k + 1], net->stat[k], G, Gin, net->lo, net->hi, op->in); break;
     case OP_ADD:
-        memcpy(net->skip, G, len * sizeof *G);
-        for (size_t i = 0; i < len; i++)
+        memcpy(net->skip + from, G + from, (to - from) * sizeof *G);
+        for (size_t i = from; i < to; i++)
             Gin[i] = op->scale * G[i];
         break;
     }
@@ -232,19 +290,39 @@ static int block_starting_at(const gfd_net *net, int k)
     return -1;
 }
 
+/* grad = the parts' gradients added in part order, every process's parts first exchanged. */
+static int add_parts(gfd_net *net, double *grad, gfd_err *err)
+{
+    const gfd_ranks *rk = gfd_ranks_current();
+    size_t np = nparts(net->n), P = net->nparams;
+    part_deal deal = {net->n, rk ? rk->size : 1};
+    if (rk && rk->share_rows(rk->ctx, 0, &net->parts, &P, 1, &(gfd_rank_rows){deal_parts, &deal},
+                             err) < 0)
+        return -1;
+    #pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < P; i++) {
+        double s = net->parts[i];
+        for (size_t p = 1; p < np; p++)
+            s += net->parts[p * P + i];
+        grad[i] = s;
+    }
+    return 0;
+}
+
 int gfd_net_backward(gfd_net *net, const double *dX, double *grad, gfd_err *err)
 {
     if (!net->n)
         return gfd_fail(err, GFD_EUSAGE, "backward without a forward pass");
+    size_t dout = (size_t)net->arch.dout;
     double *G = net->g0, *Gin = net->g1;
-    memcpy(G, dX, net->n * (size_t)net->arch.dout * sizeof *dX);
+    memcpy(G + net->lo * dout, dX + net->lo * dout, (net->hi - net->lo) * dout * sizeof *dX);
     for (int k = net->nops - 1; k >= 0; k--) {
-        backward_op(net, k, G, Gin, grad);
+        backward_op(net, k, G, Gin);
         if (k && block_starting_at(net, k) >= 0)
-            for (size_t i = 0; i < net->n * (size_t)net->ops[k].in; i++)
+            for (size_t i = net->lo * (size_t)net->ops[k].in; i < net->hi * (size_t)net->ops[k].in; i++)
                 Gin[i] += net->skip[i];
         double *t = G;
         G = Gin, Gin = t;
     }
-    return 0;
+    return add_parts(net, grad, err);
 }
