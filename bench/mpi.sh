@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MPI scaling on this machine (docs/SCALING.md): the seconds per step of gfd-flow -f kl as
 # ranks x threads vary, at N = M = $MPI_N2 (default 40000) for d = 2 and $MPI_N64 (default
-# 20000) for d = 64. A step's time is that of a -T 2 run less a -T 1 run (start-up, reading
+# 20000) for d = 64 ($MPI_DIMS, default "2 64", picks the dimensions). A step's time is that of a -T 2 run less a -T 1 run (start-up, reading
 # and the first bandwidth cancel), the best of $MPI_REPS (default 2) tries. Prints the CPU,
 # the OpenBLAS kernel and a markdown table.
 set -euo pipefail
@@ -34,7 +34,7 @@ step_time() {
 echo
 echo "| d | N = M | program | ranks x threads | s / step | speed-up | efficiency |"
 echo "|---|---|---|---|---|---|---|"
-for d in 2 64; do
+for d in ${MPI_DIMS:-2 64}; do
     n=$([ "$d" -eq 2 ] && echo "${MPI_N2:-40000}" || echo "${MPI_N64:-20000}")
     gfd-sample -n "$n" gaussian -d "$d" -s 1 -o "$tmp/y$d.npy"
     gfd-sample -n "$n" gaussian -d "$d" -s 2 -o "$tmp/x$d.npy"

@@ -303,24 +303,32 @@ void cli_apply(const cli_common *c)
     cli_info(c, "OpenBLAS kernel %s (%s)", gfd_blas_core(), c->blas_note);
 }
 
+int cli_check_weights(const char *path, const gfd_cloud *w, size_t n, size_t stride,
+                      size_t offset, const char *whose, gfd_err *err)
+{
+    if ((w->d != 1 || w->n != n) && stride == 1)
+        return gfd_fail(err, GFD_EDATA, "%s: %zu rows of %zu columns, expected one column of "
+                        "%zu weights for the %s", path, w->n, w->d, n, whose);
+    if (w->d != 1 || w->n != n)
+        return gfd_fail(err, GFD_EDATA, "%s: %zu columns%s, expected one column with a row "
+                        "for each of the %s", path, w->d, w->n != n ? " and another row count" : "", whose);
+    for (size_t i = 0; i < n; i++)
+        if (w->x[i] < 0)
+            return gfd_fail(err, GFD_EDATA, "%s: row %zu: weight %g is negative", path,
+                            i * stride + offset + 1, w->x[i]);
+    return 0;
+}
+
 double *cli_read_weights(const cli_common *c, const char *path, size_t n, const char *whose)
 {
     gfd_cloud w;
     gfd_err err;
     cli_read(c, path, &w, NULL);
-    if (w.d != 1 || w.n != n) {
-        gfd_fail(&err, GFD_EDATA, "%s: %zu rows of %zu columns, expected one column of %zu weights for the %s",
-                 path, w.n, w.d, n, whose);
+    if (cli_check_weights(path, &w, n, 1, 0, whose, &err) < 0)
         cli_die(c, &err);
-    }
     double total = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w.x[i] < 0) {
-            gfd_fail(&err, GFD_EDATA, "%s: row %zu: weight %g is negative", path, i + 1, w.x[i]);
-            cli_die(c, &err);
-        }
+    for (size_t i = 0; i < n; i++)
         total += w.x[i];
-    }
     if (!(total > 0)) {
         gfd_fail(&err, GFD_EDATA, "%s: the weights sum to zero", path);
         cli_die(c, &err);

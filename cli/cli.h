@@ -113,6 +113,10 @@ void cli_read(const cli_common *c, const char *path, gfd_cloud *out, gfd_format 
 /* The n weights of path (one column, >= 0, not all 0) for the rows of `whose`; dies
  * naming the file and the row otherwise. */
 double *cli_read_weights(const cli_common *c, const char *path, size_t n, const char *whose);
+/* 0 if w is one column of n weights >= 0 for the rows i * stride + offset of the `whose`
+ * (a shard; 1, 0: all), else -1 with err naming path and the row. */
+int cli_check_weights(const char *path, const gfd_cloud *w, size_t n, size_t stride,
+                      size_t offset, const char *whose, gfd_err *err);
 /* The mixture centres of --modes FILE, else of the built-in --dataset NAME, into modes:
  * returns modes, or NULL when neither is given. Dies on failure (a bad name: exit 2). */
 const gfd_cloud *cli_read_modes(const cli_common *c, const char *path, const char *dataset,

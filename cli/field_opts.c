@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "field_opts.h"
+#include "ranks.h"
 
 void cli_field_init(cli_field *f)
 {
@@ -36,6 +37,8 @@ void cli_field_help(void)
           "                          below TOL of a row's (each log-density within TOL; 0: exact)\n"
           "      --precision P       f64 (default) or f32: float32 tiles for d >= 4 in the same\n"
           "                          passes (man page)\n"
+          "      --shard-targets     under MPI, each rank reads and sums over every P-th target\n"
+          "                          (the fields --list-fields marks sums; -b a number)\n"
           "\nFields (sphere: also with --sphere):\n", stdout);
     cli_help_list(stdout, CLI_FIELDS);
     fputs("\nField options (each names the fields that take it):\n", stdout);
@@ -65,6 +68,7 @@ int cli_field_option(const cli_common *c, const cli_optset *s, cli_field *f, int
     case CLI_OPT_TARGET_WEIGHTS: f->target_weights = arg; return 1;
     case CLI_OPT_SPHERE: f->sphere = 1, f->geom = gfd_geometry_sphere(); return 1;
     case CLI_OPT_PROJECT: f->project = 1; return 1;
+    case CLI_OPT_SHARD_TARGETS: f->shard = 1; return 1;
     case CLI_OPT_RTOL: f->engine.rtol = cli_rtol(c, arg); return 1;
     case CLI_OPT_PRECISION: f->engine.f32 = cli_precision_f32(c, arg); return 1;
     case CLI_OPT_LIST_FIELDS: cli_list(c, CLI_FIELDS);
@@ -115,6 +119,53 @@ static void make_field(const cli_common *c, cli_field *f)
  * kernel sum is its nearest term alone. */
 #define NN_WARN_RATIO 10
 
+/* The fields whose targets may be sharded, "kl, rkl, ...". */
+static void sharding_fields(char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const gfd_field_def *d = gfd_field_table(); d->name && len < cap; d++)
+        if (d->flags & GFD_FIELD_TARGET_SUMS)
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", d->name);
+}
+
+/* --shard-targets: the field must take Y through kernel sums alone, h must be a number,
+ * and each rank reads its shard (rows i with i % ranks == rank) and its weights. */
+static void read_shard(const cli_common *c, cli_field *f, const gfd_bw_rule *rule, gfd_cloud *Y)
+{
+    char names[256];
+    sharding_fields(names, sizeof names);
+    size_t batch, target_batch;
+    gfd_field_batch(f->run, &batch, &target_batch);
+    if (batch)
+        cli_usage_error(c, "--shard-targets: not with --batch (each group draws from every target)");
+    if (!gfd_field_sums_targets(f->run))
+        cli_usage_error(c, "--shard-targets: %s needs every target on every rank (the fields "
+                        "it takes: %s)", f->field, names);
+    if (rule->kind != GFD_BW_FIXED)
+        cli_usage_error(c, "--shard-targets: the bandwidth rules need every target: give -b a number");
+    if (f->sphere)
+        cli_usage_error(c, "--shard-targets: not with --sphere");
+    gfd_err err;
+    size_t ranks = (size_t)cli_ranks_size(), rank = (size_t)cli_rank(), rows = 0;
+    gfd_cloud w = {0};
+    int rc = gfd_read_cloud_rows(f->targets, ranks, rank, Y, NULL, &err);
+    if (rc == 0 && Y->n == 0)
+        rc = gfd_fail(&err, GFD_EDATA, "%s: fewer rows than the %zu ranks that share them",
+                      f->targets, ranks);
+    if (rc == 0 && f->target_weights &&
+        (rc = gfd_read_cloud_rows(f->target_weights, ranks, rank, &w, NULL, &err)) == 0 &&
+        (rc = cli_check_weights(f->target_weights, &w, Y->n, ranks, rank, "targets", &err)) == 0)
+        Y->w = w.x;
+    if (rc < 0)
+        gfd_cloud_free(&w);
+    if (cli_ranks_agree(rc, &err) < 0 || cli_ranks_shard_targets(Y, &rows, &err) < 0)
+        cli_die(c, &err);
+    f->h = rule->value;
+    cli_info(c, "bandwidth %.17g (fixed), %zu targets in %zu dimensions, in %zu shards",
+             f->h, rows, Y->d, ranks);
+}
+
 void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
 {
     gfd_err err;
@@ -129,6 +180,10 @@ void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y)
     if (gfd_bw_parse(c->bw, &rule, &err) < 0)
         cli_die(c, &err);
     make_field(c, f);
+    if (f->shard) {
+        read_shard(c, f, &rule, Y);
+        return;
+    }
     cli_read(c, f->targets, Y, NULL);
     cli_field_points(c, f, Y->x, Y->n, Y->d, Y->d, f->targets);
     if (f->target_weights)

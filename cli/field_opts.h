@@ -9,7 +9,7 @@
 
 enum {
     CLI_OPT_STEP = 0x3000, CLI_OPT_WEIGHTS, CLI_OPT_TARGET_WEIGHTS, CLI_OPT_LIST_FIELDS,
-    CLI_OPT_MAX_MOVE, CLI_OPT_NOISE, CLI_OPT_SPHERE, CLI_OPT_PROJECT,
+    CLI_OPT_MAX_MOVE, CLI_OPT_NOISE, CLI_OPT_SPHERE, CLI_OPT_PROJECT, CLI_OPT_SHARD_TARGETS,
 };
 
 #define CLI_FIELD_SHORT "t:f:"
@@ -20,6 +20,7 @@ enum {
     {"target-weights", required_argument, 0, CLI_OPT_TARGET_WEIGHTS},                       \
     {"list-fields", no_argument, 0, CLI_OPT_LIST_FIELDS},                                   \
     {"sphere", no_argument, 0, CLI_OPT_SPHERE}, {"project", no_argument, 0, CLI_OPT_PROJECT}, \
+    {"shard-targets", no_argument, 0, CLI_OPT_SHARD_TARGETS},                               \
     CLI_RTOL_LONG
 
 #define CLI_STEP_SHORT "e:"
@@ -37,6 +38,7 @@ typedef struct {
     const char *targets, *field;           /* -t, -f (the text) */
     const char *weights, *target_weights;  /* files, or NULL */
     int sphere, project;                   /* --sphere, --project (normalise the rows) */
+    int shard;                             /* --shard-targets */
     uint64_t step;                         /* --step K: the step whose streams are used */
     gfd_field_spec spec;                   /* -f, parsed when seen */
     gfd_settings set;                      /* the field options given */
@@ -66,7 +68,8 @@ int cli_step_option(const cli_common *c, cli_step *s, int opt, const char *arg);
 void cli_field_points(const cli_common *c, const cli_field *f, double *X, size_t n,
                       size_t d, size_t ld, const char *name);
 /* Reads Y (and its weights), makes the run's field (f->run) and chooses h from Y when the
- * field uses one (f->h, NAN otherwise); -v prints it; warns of options no term takes. */
+ * field uses one (f->h, NAN otherwise); -v prints it; warns of options no term takes.
+ * With --shard-targets each rank reads its shard of Y (gfd/ranks.h). */
 void cli_field_targets(const cli_common *c, cli_field *f, gfd_cloud *Y);
 /* Reads the particles (path NULL: stdin) and their weights; their dimension must be Y's. */
 void cli_field_particles(const cli_common *c, const cli_field *f, const char *path,

@@ -1,5 +1,6 @@
 /* The MPI side of the programs' MPI variants (ranks.h), built only by `make mpi`. */
 #ifdef GFD_MPI
+#include <math.h>
 #include <mpi.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,7 +80,79 @@ static int share_rows(void *ctx, int status, double *const *buf, const size_t *w
     return 0;
 }
 
+static void send_doubles(const double *x, size_t n, int to)
+{
+    for (size_t at = 0; at < n; at += PIECE)
+        MPI_Send(x + at, (int)(n - at < PIECE ? n - at : PIECE), MPI_DOUBLE, to, 0, work);
+}
+
+static void recv_doubles(double *x, size_t n, int from)
+{
+    for (size_t at = 0; at < n; at += PIECE)
+        MPI_Recv(x + at, (int)(n - at < PIECE ? n - at : PIECE), MPI_DOUBLE, from, 0, work,
+                 MPI_STATUS_IGNORE);
+}
+
+static void share_doubles(double *x, size_t n)
+{
+    for (size_t at = 0; at < n; at += PIECE)
+        MPI_Bcast(x + at, (int)(n - at < PIECE ? n - at : PIECE), MPI_DOUBLE, 0, work);
+}
+
+/* The shards' results merged (gfd/ranks.h merge_rows) along a tree of fixed shape: at
+ * level s = 1, 2, 4, ... rank r (a multiple of 2s) merges rank r + s's rows into its own,
+ * the lower ranks' first; then the first rank's rows go to every rank. */
+static int merge_rows(void *ctx, int status, double *lse, double *out, size_t n, size_t k,
+                      gfd_err *err)
+{
+    (void)ctx;
+    double *lse2 = malloc((n ? n : 1) * sizeof *lse2), *out2 = malloc((n * k > 0 ? n * k : 1) * sizeof *out2);
+    if (status == 0 && (!lse2 || !out2))
+        status = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory to merge the shards");
+    if (status == 0)
+        status = injected_fault(err);
+    if (cli_ranks_agree(status, err) < 0) {
+        free(lse2), free(out2);
+        return -1;
+    }
+    for (int s = 1; s < size; s *= 2) {
+        if (rank % (2 * s) == s) {
+            send_doubles(lse, n, rank - s), send_doubles(out, n * k, rank - s);
+            break;
+        }
+        if (rank + s < size) {
+            recv_doubles(lse2, n, rank + s), recv_doubles(out2, n * k, rank + s);
+            gfd_lse_merge_rows(lse, out, lse2, out2, n, k);
+        }
+    }
+    free(lse2), free(out2);
+    share_doubles(lse, n), share_doubles(out, n * k);
+    return 0;
+}
+
 static gfd_ranks engine_ranks = {.share_rows = share_rows};
+
+int cli_ranks_shard_targets(const gfd_cloud *Y, size_t *rows, gfd_err *err)
+{
+    double mine[2] = {(double)Y->n, 0}, *all = malloc(2 * (size_t)size * sizeof *all);
+    for (size_t j = 0; j < Y->n; j++)
+        mine[1] += Y->w ? Y->w[j] : 1;
+    if (cli_ranks_agree(all ? 0 : gfd_fail(err, GFD_ENOMEM, "out of memory"), err) < 0) {
+        free(all);
+        return -1;
+    }
+    MPI_Allgather(mine, 2, MPI_DOUBLE, all, 2, MPI_DOUBLE, work);
+    double n = 0, mass = 0;
+    for (int r = 0; r < size; r++)  /* in rank order: the same sum on every rank */
+        n += all[2 * r], mass += all[2 * r + 1];
+    free(all);
+    if (!(mass > 0))
+        return gfd_fail(err, GFD_EDATA, "the target weights sum to zero");
+    *rows = (size_t)n;
+    engine_ranks.shard_log_mass = log(mine[1] / mass);
+    engine_ranks.merge_rows = merge_rows;
+    return 0;
+}
 
 void cli_ranks_init(void)
 {
@@ -105,12 +178,7 @@ void cli_ranks_init(void)
 }
 
 int cli_rank(void) { return rank; }
-
-static void share_doubles(double *x, size_t n)
-{
-    for (size_t at = 0; at < n; at += PIECE)
-        MPI_Bcast(x + at, (int)(n - at < PIECE ? n - at : PIECE), MPI_DOUBLE, 0, work);
-}
+int cli_ranks_size(void) { return size; }
 
 int cli_ranks_max(int v)
 {

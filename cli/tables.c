@@ -14,10 +14,11 @@ typedef struct {
 
 static void field_kind(const gfd_field_def *f, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s%s%s%s", f->units == GFD_UNITS_SCORE ? "score" : "displacement",
+    snprintf(buf, cap, "%s%s%s%s%s", f->units == GFD_UNITS_SCORE ? "score" : "displacement",
              f->flags & GFD_FIELD_BANDWIDTH ? ",bandwidth" : "",
              f->flags & GFD_FIELD_SELF_KDE ? ",self-kde" : "",
-             f->flags & GFD_FIELD_STOCHASTIC ? ",random" : "");
+             f->flags & GFD_FIELD_STOCHASTIC ? ",random" : "",
+             f->flags & GFD_FIELD_TARGET_SUMS ? ",sums" : "");
 }
 
 /* The columns, then ";weights" when the metric takes weighted sets. */
@@ -177,6 +178,6 @@ _Noreturn void cli_list(const cli_common *c, int which)
 {
     entry e;
     for (int k = 0; entry_at(which, k, &e); k++)
-        printf("%-15s %-7s %-32s %s\n", e.name, e.sphere ? "sphere" : "flat", e.kind, e.summary);
+        printf("%-15s %-7s %-36s %s\n", e.name, e.sphere ? "sphere" : "flat", e.kind, e.summary);
     cli_exit(c);
 }

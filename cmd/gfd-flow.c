@@ -127,11 +127,16 @@ static void parse_bandwidths(opts *o)
     o->flow.bw0 = o->flow.bw1 = rule;
     if (!o->bw_schedule)
         return;
-    char h0[64], h1[64];
+    static char h0[64], h1[64];  /* h0: -b with --shard-targets */
     if (sscanf(o->bw_schedule, "%63[^:]:%63s", h0, h1) != 2)
         cli_usage_error(&o->c, "--bandwidth-schedule: '%s' is not H0:H1", o->bw_schedule);
     if (gfd_bw_parse(h0, &o->flow.bw0, &err) < 0 || gfd_bw_parse(h1, &o->flow.bw1, &err) < 0)
         cli_die(&o->c, &err);
+    if (o->f.shard && o->flow.bw1.kind != GFD_BW_FIXED)
+        cli_usage_error(&o->c, "--shard-targets: the bandwidth rules need every target: give "
+                        "--bandwidth-schedule numbers");
+    if (o->f.shard)  /* the targets' reader checks the start */
+        o->c.bw = h0;
 }
 
 static void parse(int argc, char **argv, opts *o)
@@ -174,6 +179,8 @@ static void parse(int argc, char **argv, opts *o)
         cli_usage_error(&o->c, "--metrics: %s", err.msg);
     if (o->w.metrics && !o->w.log)
         cli_usage_error(&o->c, "--metrics needs --log FILE: the metrics are columns of the log");
+    if (o->w.metrics && o->f.shard)
+        cli_usage_error(&o->c, "--shard-targets: --metrics need every target on every rank");
     o->w.progress = o->w.progress && cli_terminal(&o->c);
     cli_apply(&o->c);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The MPI variants (make mpi; gfd(7) "Running under MPI"): 1, 2 and 3 ranks give the plain
 # program's bytes for every field, for gfd-velocity, gfd-eval and gfd-train; a run goes on
-# with another rank count; a failing rank ends every rank with one message and no output.
+# with another rank count; a failing rank ends every rank with one message and no output;
+# sharded targets equal broadcast ones to rounding.
 # The sums are shared only above 2^20 pairs: N = M = 1100 makes every field's sums shared
 # (5 blocks of 256 rows over 3 ranks: uneven shares).
 load helper
@@ -74,6 +75,58 @@ same_bytes() {
     echo "# killed after step $(head -1 ck.csv | sed -E 's/.* step=([0-9]+) .*/\1/')" >&3
     ranks 3 gfd-flow -t y.npy -f kl -T 100 -s 3 --resume ck.csv -o resumed.npy
     cmp full.npy resumed.npy
+}
+
+# rel_diff A B: max |A - B| / max |B| of two .npy files.
+rel_diff() {
+    "$GFD_PYTHON" -c "import numpy as n; a, b = n.load('$1'), n.load('$2'); print(abs(a - b).max() / abs(b).max())"
+}
+
+@test "mpi: --shard-targets (every 2nd or 3rd target per rank, merged) equals the broadcast targets to 1e-12" {
+    "$GFD_PYTHON" -c "import numpy as n; n.savetxt('w.csv', n.random.default_rng(3).uniform(0, 2, 1100))"
+    for f in kl rkl chi2 js mmd kl-smoothed rkl:0.5,chi2:0.5; do
+        gfd-flow -t y.npy -f "$f" -b 0.3 --target-weights w.csv -T 20 -s 3 x.npy -o plain.npy
+        for p in 2 3; do
+            ranks "$p" gfd-flow -t y.npy -f "$f" -b 0.3 --target-weights w.csv --shard-targets \
+                -T 20 -s 3 x.npy -o shard.npy
+            r=$(rel_diff shard.npy plain.npy)
+            echo "# $f on $p shards: $r relative" >&3
+            py_lt "$r" 1e-12
+        done
+    done
+    gfd-velocity -t y.npy -f kl -b 0.3 x.npy -o plain.npy
+    run --separate-stderr ranks 3 gfd-velocity -t y.npy -f kl -b 0.3 --shard-targets -v x.npy -o shard.npy
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"1100 targets in 2 dimensions, in 3 shards"* ]]
+    py_lt "$(rel_diff shard.npy plain.npy)" 1e-12
+}
+
+@test "mpi: --shard-targets refuses what needs every target; a failing shard ends every rank with one message" {
+    run --separate-stderr ranks 3 gfd-flow -t y.npy -f drift -b 0.3 --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == "gfd-flow-mpi: --shard-targets: drift needs every target on every rank (the fields it takes: kl, rkl, chi2, alpha, js, kl-smoothed, mmd)"* ]]
+    run --separate-stderr ranks 3 gfd-flow -t y.npy -f kl --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"the bandwidth rules need every target: give -b a number"* ]]
+    run --separate-stderr ranks 2 gfd-flow -t y.npy -f kl -b 0.3 --batch 100 --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 2 ]
+    run --separate-stderr ranks 2 gfd-flow -t y.npy -f kl -b 0.3 --log l.csv --metrics mmd --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 2 ]
+    printf '1,2\n3,4\n' > two.csv
+    run --separate-stderr ranks 3 gfd-flow -t two.csv -f kl -b 0.3 --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "gfd-flow-mpi: rank 2 of 3: two.csv: fewer rows than the 3 ranks that share them" ]
+    "$GFD_PYTHON" -c "import numpy as n; w = n.ones(1100); w[1001] = -1; n.savetxt('w.csv', w)"
+    run --separate-stderr ranks 3 gfd-flow -t y.npy -f kl -b 0.3 --target-weights w.csv --shard-targets -T 2 x.npy -o out.npy
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "gfd-flow-mpi: rank 2 of 3: w.csv: row 1002: weight -1 is negative" ]
+    export GFD_FAULT_RANK=1
+    run --separate-stderr mpirun -q -x GFD_FAULT_RANK -n 3 "$GFD_BIN/gfd-flow-mpi" -j 1 -t y.npy -f kl \
+        -b 0.3 --shard-targets -T 3 x.npy -o out.npy
+    unset GFD_FAULT_RANK
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "gfd-flow-mpi: step 1: rank 1 of 3: kernel sum: out of memory (injected by GFD_FAULT_RANK)" ]
+    [ ! -e out.npy ] && ! ls out.npy.* 2>/dev/null
 }
 
 @test "mpi: bad input, a failing rank and a numerical fault end every rank with one message and no output" {

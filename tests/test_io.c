@@ -1,7 +1,7 @@
 /* Point-cloud files through the lib/io.h API: CSV and .npy round trips (plain and gzip,
  * bit-exact: %.17g and '<f8' lose nothing), hand-built .npy records (f4, v2, any key
  * order and spacing), frames, atomic output, and every bad input of CLI.md, each
- * asserting the error code and the message. Expected values are the inputs themselves
+ * asserting the error code and the message; shards of rows. Expected values are the inputs themselves
  * (exact) or (double)(float) for '<f4'. Hand-built records assume a little-endian host. */
 #include <dirent.h>
 #include <float.h>
@@ -326,6 +326,53 @@ static void test_npy_large(void)
     free(x);
 }
 
+/* gfd_read_cloud_rows (a shard: rows i % stride == offset) against the whole file's rows
+ * picked by hand, for CSV (with a header line and comments) and .npy (plain and gzip, a
+ * record longer than one read), a shard with no rows, and errors that count every row. */
+static void test_row_shards(void)
+{
+    size_t n = 70001, d = 3;
+    double *x = malloc(n * d * sizeof *x);
+    for (size_t i = 0; i < n * d; i++)
+        x[i] = (double)i / 7 - 5;
+    gfd_cloud all = {.n = n, .d = d, .x = x};
+    write_cloud("shard.npy", GFD_FMT_NPY, 0, &all);
+    write_cloud("shard.npy.gz", GFD_FMT_NPY, 1, &all);
+    write_cloud("shard.csv", GFD_FMT_CSV, 0, &all);
+    const char *names[] = {"shard.npy", "shard.npy.gz", "shard.csv"};
+    for (int f = 0; f < 3; f++)
+        for (size_t stride = 1; stride <= 4; stride++)
+            for (size_t off = 0; off < stride; off++) {
+                gfd_cloud c;
+                gfd_err err;
+                CHECK(gfd_read_cloud_rows(at(names[f]), stride, off, &c, NULL, &err) == 0, "%s", err.msg);
+                size_t want = (n - off + stride - 1) / stride, bad = c.n != want || c.d != d;
+                for (size_t i = 0; !bad && i < c.n; i++)
+                    bad = !same_bits(c.x + i * d, x + (i * stride + off) * d, d);
+                CHECK(!bad, "%s rows %zu mod %zu: %zu rows, want %zu, or values off", names[f],
+                      off, stride, c.n, want);
+                gfd_cloud_free(&c);
+            }
+    write_text("hdr.csv", "x,y\n# c\n1,2\n3,4\n\n5,6\n");
+    gfd_cloud c;
+    gfd_err err;
+    CHECK(gfd_read_cloud_rows(at("hdr.csv"), 2, 1, &c, NULL, &err) == 0 && c.n == 1 &&
+          c.x[0] == 3 && c.x[1] == 4, "CSV with a header: rows 1 mod 2");
+    gfd_cloud_free(&c);
+    CHECK(gfd_read_cloud_rows(at("hdr.csv"), 5, 4, &c, NULL, &err) == 0 && c.n == 0 && c.d == 2,
+          "CSV: a shard past the last row has no rows");
+    gfd_cloud_free(&c);
+    CHECK(gfd_read_cloud_rows(at("shard.npy"), 80000, 75000, &c, NULL, &err) == 0 && c.n == 0,
+          ".npy: a shard past the last row has no rows");
+    gfd_cloud_free(&c);
+    write_text("bad.csv", "1,2\n3,4\n5,x\n");
+    CHECK(gfd_read_cloud_rows(at("bad.csv"), 2, 1, &c, NULL, &err) < 0 &&
+          strstr(err.msg, "bad.csv:3: column 2") && c.x == NULL, "CSV error in a row not kept: %s", err.msg);
+    CHECK(gfd_read_cloud_rows(at("bad.csv"), 2, 2, &c, NULL, &err) < 0 && err.code == GFD_EUSAGE,
+          "offset >= stride accepted");
+    free(x);
+}
+
 static void test_csv_errors(void)
 {
     write_text("cols.csv", "1,2\n3,4\n5,6,7\n");
@@ -549,6 +596,7 @@ int main(void)
     RUN(test_csv_forms);
     RUN(test_csv_long_lines);
     RUN(test_npy_large);
+    RUN(test_row_shards);
     RUN(test_csv_errors);
     RUN(test_npy_errors);
     RUN(test_frame_errors);

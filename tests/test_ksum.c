@@ -385,6 +385,47 @@ static void test_merge(void)
     CHECK_CLOSE(acc / sum, a / s, 1e-15);
 }
 
+static void test_merge_rows(void)
+{
+    /* the results over three shards of R (rows j % 3), merged in order, equal the results
+     * over R to 1e-14 relative (lse) and 1e-13 absolute (out, |v| ~ 1); a shard whose
+     * logits are all -inf (bias) merges as nothing */
+    gfd_rng r;
+    gfd_rng_seed(&r, 11);
+    size_t n = 300, m = 900, d = 3, k = 3;
+    double *Q = random_matrix(&r, n, d, 1), *R = random_matrix(&r, m, d, 1);
+    double *l1 = malloc(n * sizeof *l1), *o1 = malloc(n * k * sizeof *o1);
+    double *l = malloc(n * sizeof *l), *o = malloc(n * k * sizeof *o);
+    double *ls = malloc(n * sizeof *ls), *os = malloc(n * k * sizeof *os);
+    double *Rs = malloc(m / 3 * d * sizeof *Rs), *bias = malloc(m / 3 * sizeof *bias);
+    double *Rl = malloc(m * d * sizeof *Rl);
+    gfd_err err;
+    for (int dead = 0; dead < 2; dead++) {
+        gfd_ksum_spec sp = {.kernel = GFD_KERNEL_GAUSS, .h = 0.5};
+        size_t live = 0;  /* the reference: the sum over the live shards' rows */
+        for (size_t j = 0; j < m; j++)
+            if (!dead || j % 3 != 1)
+                memcpy(Rl + live++ * d, R + j * d, d * sizeof *Rl);
+        CHECK(gfd_ksum(Q, n, Rl, live, d, Rl, k, &sp, l1, o1, &err) == 0, "%s", err.msg);
+        for (int s = 0; s < 3; s++) {
+            for (size_t j = 0; j < m / 3; j++)
+                memcpy(Rs + j * d, R + (3 * j + s) * d, d * sizeof *Rs), bias[j] = dead && s == 1 ? -INFINITY : 0;
+            sp.bias = bias;
+            CHECK(gfd_ksum(Q, n, Rs, m / 3, d, Rs, k, &sp, s ? ls : l, s ? os : o, &err) == 0, "%s", err.msg);
+            if (s)
+                gfd_lse_merge_rows(l, o, ls, os, n, k);
+        }
+        double wl = 0, wo = 0;
+        for (size_t i = 0; i < n; i++)
+            wl = fmax(wl, fabs(l[i] - l1[i]) / fabs(l1[i]));
+        for (size_t i = 0; i < n * k; i++)
+            wo = fmax(wo, fabs(o[i] - o1[i]));
+        printf("# merged shards (%s): lse %.2g relative, out %.2g\n", dead ? "one dead" : "all live", wl, wo);
+        CHECK(wl < 1e-14 && wo < 1e-13, "merged shards off: lse %g, out %g", wl, wo);
+    }
+    free(Q), free(R), free(l1), free(o1), free(l), free(o), free(ls), free(os), free(Rs), free(bias), free(Rl);
+}
+
 static void test_bad_bandwidth(void)
 {
     double q[2] = {0, 0}, lse;
@@ -433,6 +474,7 @@ int main(void)
     RUN(test_multi);
     RUN(test_ranks);
     RUN(test_merge);
+    RUN(test_merge_rows);
     RUN(test_bad_bandwidth);
     RUN(test_blas_choice);
     UNIT_END();

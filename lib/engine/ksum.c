@@ -9,7 +9,9 @@
  * same however the work is spread (over query rows when there are many, over (row, chunk)
  * pairs when there are few), so the result never depends on the number of threads. Nor
  * on the number of processes (gfd/ranks.h): each computes whole blocks of query rows, at
- * the offsets they have in one process, and the rows are then exchanged. */
+ * the offsets they have in one process, and the rows are then exchanged. Sharded targets
+ * are the exception: each process sums over its shard, and the shards' results are
+ * merged by gfd_lse_merge_rows (the same to rounding, not to the bit). */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -35,6 +37,19 @@ void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
                    double max2, double sum2, const double *acc2)
 {
     merge(max, sum, acc, k, max2, sum2, acc2);
+}
+
+void gfd_lse_merge_rows(double *lse, double *out, const double *lse2, const double *out2,
+                        size_t n, size_t k)
+{
+    #pragma omp parallel for schedule(static) if (n * (k + 1) > 65536)
+    for (size_t i = 0; i < n; i++) {  /* a result is the state (lse, 1, out), or empty */
+        double mx = lse[i], sum = lse[i] > -INFINITY, *acc = k ? out + i * k : NULL;
+        merge(&mx, &sum, acc, k, lse2[i], lse2[i] > -INFINITY, k ? out2 + i * k : NULL);
+        lse[i] = mx + log(sum);
+        for (size_t c = 0; c < k; c++)
+            acc[c] = sum > 0 ? acc[c] / sum : 0;
+    }
 }
 
 static inline __attribute__((always_inline)) double tile_max(const double *l, size_t len)
@@ -717,16 +732,15 @@ static int check_specs(const gfd_ksum_spec *specs, size_t nspec, size_t m, size_
     return 0;
 }
 
-int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t d,
-                   const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
-                   double *const *lse, double *const *out, gfd_err *err)
+/* The sums over this process's references alone. */
+static int ksum_here(const double *Q, size_t n, const double *R, size_t m, size_t d,
+                     const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
+                     double *const *lse, double *const *out, gfd_err *err)
 {
-    if (check_specs(specs, nspec, m, d, err) < 0)
-        return -1;
     const gfd_engine *engine = specs[0].engine;
     if (nspec > 1 && engine && engine->rtol > 0) {  /* each spec prunes its own pairs */
         for (size_t e = 0; e < nspec; e++)
-            if (gfd_ksum(Q, n, R, m, d, V, k, &specs[e], lse[e], out ? out[e] : NULL, err) < 0)
+            if (ksum_here(Q, n, R, m, d, V, k, &specs[e], 1, &lse[e], out ? &out[e] : NULL, err) < 0)
                 return -1;
         return 0;
     }
@@ -747,11 +761,29 @@ int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t 
         engine->stats->pairs += pairs, engine->stats->kept += pairs;
     }
     int rc = plan_layout(&p, R, V, err);
-    if (shared(n, m))  /* every process takes part, even one whose layout failed */
+    if (shared(n, m) && !specs[0].sharded)  /* every process takes part, even one whose layout failed */
         rc = run_shared(&p, rc, err);
     else if (rc == 0 && n > 0 && run(&p) < 0)
         rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
     plan_free(&p);
+    return rc;
+}
+
+int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t d,
+                   const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
+                   double *const *lse, double *const *out, gfd_err *err)
+{
+    const gfd_ranks *rk = ranks_in_use;
+    if (!(rk && rk->merge_rows && specs[0].sharded)) {
+        if (check_specs(specs, nspec, m, d, err) < 0)
+            return -1;
+        return ksum_here(Q, n, R, m, d, V, k, specs, nspec, lse, out, err);
+    }
+    /* every process takes part in every merge, even one whose sum failed */
+    int rc = check_specs(specs, nspec, m, d, err) < 0 ? -1
+           : ksum_here(Q, n, R, m, d, V, k, specs, nspec, lse, out, err);
+    for (size_t e = 0; e < nspec; e++)
+        rc = rk->merge_rows(rk->ctx, rc, lse[e], out ? out[e] : NULL, n, out ? k : 0, err);
     return rc;
 }
 

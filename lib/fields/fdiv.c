@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fields/field_impl.h"
+#include "gfd/ranks.h"
 
 enum { O_RATIO_CLIP, O_EXCLUDE_SELF };
 
@@ -52,7 +53,11 @@ int field_kde_passes(const gfd_cloud *X, const gfd_cloud *Y, const double *Q,
     int rc = lwy ? 0 : -1;
     if (rc == 0)
         rc = gfd_cloud_logweights(X, lwx, err) < 0 || gfd_cloud_logweights(Y, lwy, err) < 0 ? -1 : 0;
-    gfd_ksum_spec sp = {.kernel = g->kde_kernel, .h = h, .bias = lwy, .engine = engine};
+    const gfd_ranks *rk = gfd_ranks_current();
+    for (size_t j = 0; rc == 0 && rk && rk->merge_rows && j < m; j++)
+        lwy[j] += rk->shard_log_mass;  /* a shard of Y: its weights' share of the whole */
+    gfd_ksum_spec sp = {.kernel = g->kde_kernel, .h = h, .bias = lwy, .engine = engine,
+                        .sharded = 1};
     if (rc == 0)  /* MATH §2.2: log p_h and m_p over Y, log-weights as bias */
         rc = gfd_ksum(Q, n, Y->x, m, d, Y->x, d, &sp, lp, mp, err);
     sp = (gfd_ksum_spec){.kernel = g->kde_kernel, .h = h, .bias = lwx,

@@ -17,22 +17,23 @@
 #define SPH GFD_FIELD_SPHERE
 #define SELF GFD_FIELD_SELF_KDE
 #define RAND GFD_FIELD_STOCHASTIC
+#define SUMS GFD_FIELD_TARGET_SUMS
 
 static const gfd_field_def table[] = {
     {"kl", "KL(q||p): (m_p - m_q)/h^2, Cao et al.'s field (MATH 3.1)",
-     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | SUMS, fdiv_options, &fdiv_ops, 0, 0},
     {"rkl", "KL(p||q): (1/r)(m_p - m_q)/h^2, pulls into under-covered modes",
-     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | SUMS, fdiv_options, &fdiv_ops, 0, 0},
     {"chi2", "Pearson chi^2(q||p): 2r(m_p - m_q)/h^2, pushes out of over-filled regions",
-     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | SUMS, fdiv_options, &fdiv_ops, 0, 0},
     {"alpha", "alpha:A divergence: r^(A-1)(m_p - m_q)/h^2 (1 = kl, 0 = rkl)",
-     "A", NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     "A", NULL, SCORE, BW | SPH | SELF | SUMS, fdiv_options, &fdiv_ops, 0, 0},
     {"js", "Jensen-Shannon: (m_p - m_q)/((1 + r) h^2)",
-     NULL, NULL, SCORE, BW | SPH | SELF, fdiv_options, &fdiv_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | SUMS, fdiv_options, &fdiv_ops, 0, 0},
     {"kl-smoothed", "exact flow of KL(q*K_h||p*K_h): E[s(x + h xi)], --mc draws (MATH 3.3)",
-     NULL, NULL, SCORE, BW | SELF | RAND, smoothed_options, &smoothed_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SELF | RAND | SUMS, smoothed_options, &smoothed_ops, 0, 0},
     {"mmd", "MMD flow, unnormalised Gaussian kernel, --noise-inject (MATH 3.5)",
-     NULL, NULL, SCORE, BW | SPH | SELF | RAND, mmd_options, &mmd_ops, 0, 0},
+     NULL, NULL, SCORE, BW | SPH | SELF | RAND | SUMS, mmd_options, &mmd_ops, 0, 0},
     {"drift", "Deng et al.'s drift as in drift_loss.py (MATH 3.4)",
      NULL, NULL, DISPL, SPH | SELF, drift_options, &drift_ops, 64, 0.01},
     {"sinkhorn", "Sinkhorn-divergence flow T_qp(x) - T_qq(x) (MATH 3.6)",
@@ -415,6 +416,16 @@ static int any_weight(const field_part *p)
         if (p->terms[t].weight != 0)
             return 1;
     return 0;
+}
+
+int gfd_field_sums_targets(const gfd_field *f)
+{
+    if (f->batch)
+        return 0;
+    for (int p = 0; p < f->nparts; p++)
+        if (!(f->parts[p].def->flags & GFD_FIELD_TARGET_SUMS))  /* a schedule may weigh it */
+            return 0;
+    return 1;
 }
 
 /* The weight a part's velocity is multiplied by: its term's, or 1 for shared ops. */

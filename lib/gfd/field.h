@@ -30,6 +30,8 @@ enum {  /* gfd_field_def.flags */
     GFD_FIELD_SPHERE = 2,      /* runs on the sphere (MATH §4) */
     GFD_FIELD_SELF_KDE = 4,    /* sums a kernel over the particles themselves (q_h) */
     GFD_FIELD_STOCHASTIC = 8,  /* draws random numbers, from the streams of (-s, step) */
+    GFD_FIELD_TARGET_SUMS = 16, /* the targets enter only through kernel sums over them (log p_h,
+                                   m_p): they may be sharded over processes (gfd/ranks.h) */
 };
 
 /* The operations behind an entry (init, compute, free): private to the library. */
@@ -95,6 +97,9 @@ const gfd_geometry *gfd_field_geometry(const gfd_field *f);
 gfd_units gfd_field_units(const gfd_field *f);
 /* Whether v depends on the bandwidth: gfd_field_velocity requires h > 0 only then. */
 int gfd_field_uses_bandwidth(const gfd_field *f);
+/* Whether the targets enter f only through kernel sums over them (every term
+ * GFD_FIELD_TARGET_SUMS, and no mini-batches): then they may be sharded (gfd/ranks.h). */
+int gfd_field_sums_targets(const gfd_field *f);
 /* New weights of the terms, in the spec's order (a schedule of the mixture). */
 void gfd_field_set_weights(gfd_field *f, const double *w);
 /* The mini-batches in force (MATH §3.10): particles per group and targets per group, 0 for

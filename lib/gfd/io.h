@@ -35,6 +35,11 @@ void gfd_reader_close(gfd_reader *r);
 /* Reads exactly one cloud (an error if the input is empty); *fmt gets the input
  * format when fmt is not NULL. A second .npy frame is an error naming it. */
 int gfd_read_cloud(const char *path, gfd_cloud *out, gfd_format *fmt, gfd_err *err);
+/* The same keeping only the rows i (from 0) with i % stride == offset, in order (one
+ * process's shard, gfd/ranks.h): every row is still parsed and checked, and messages count
+ * every row. The cloud may have no rows (offset >= the file's rows). */
+int gfd_read_cloud_rows(const char *path, size_t stride, size_t offset, gfd_cloud *out,
+                        gfd_format *fmt, gfd_err *err);
 
 /* Output format from a file name: ".csv"/".npy", optionally followed by ".gz".
  * Returns GFD_FMT_NONE for other names; *gz is set when the name ends in ".gz". */

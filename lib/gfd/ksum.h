@@ -59,6 +59,8 @@ typedef struct {
     double min_sqdist;   /* laplace: |q - r|^2 below it is raised to it (0: none;
                             drift_loss.py's sqrt(max(d^2, 1e-8)) distance clamp) */
     const gfd_engine *engine;  /* NULL: exact */
+    int sharded;         /* R is this process's shard of the targets (gfd/ranks.h merge_rows):
+                            the rows' results over every shard are merged; ignored unsharded */
 } gfd_ksum_spec;
 
 /* Q: N x d, R: M x d, V: M x k (NULL when k == 0), lse: N, out: N x k (NULL when k == 0).
@@ -81,6 +83,10 @@ int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t 
  * reduce through this one function. */
 void gfd_lse_merge(double *max, double *sum, double *acc, size_t k,
                    double max2, double sum2, const double *acc2);
+/* The results (lse, out) of n query rows over a reference set A become those over A and B,
+ * given (lse2, out2) over B (out, out2: n x k), through gfd_lse_merge. */
+void gfd_lse_merge_rows(double *lse, double *out, const double *lse2, const double *out2,
+                        size_t n, size_t k);
 
 GFD_VISIBLE_END
 GFD_END_DECLS

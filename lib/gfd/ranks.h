@@ -31,6 +31,15 @@ typedef struct {
      * every one returns -1 with the error of the lowest failing rank. */
     int (*share_rows)(void *ctx, int status, double *const *buf, const size_t *width,
                       size_t nbuf, const gfd_rank_rows *rows, gfd_err *err);
+    /* Sharded targets (the programs' --shard-targets), else NULL: process r holds the
+     * targets' rows i with i % size == r, and a kernel sum whose spec says `sharded` runs
+     * over this shard alone. Called by every process at the same point with its status
+     * and its (lse, out) of the n query rows over its shard (out n x k); on return every
+     * process holds the merge over all the shards (gfd_lse_merge_rows, in a fixed order of
+     * ranks). Errors as share_rows. */
+    int (*merge_rows)(void *ctx, int status, double *lse, double *out, size_t n, size_t k,
+                      gfd_err *err);
+    double shard_log_mass;  /* with merge_rows: log of this shard's share of the targets' weight */
     void *ctx;
 } gfd_ranks;
 

@@ -21,7 +21,8 @@ typedef struct {
     size_t header;    /* the line skipped as a header, or 0 */
     double *x;        /* the rows read, then the row being parsed */
     size_t nvals, cap;
-    size_t rows, d;
+    size_t rows, d;   /* rows read (kept or not), columns */
+    size_t kept;      /* rows kept (f->keep) */
     size_t blanks;    /* blank lines in a row just before this one */
     csv_frames *f;
     int block_end;    /* frames: the block has ended (two blank lines after points) */
@@ -149,7 +150,10 @@ static int csv_line(csv_state *st, char *line, size_t len, gfd_err *err)
         return gfd_fail(err, GFD_EDATA, "%s:%zu: expected %zu columns, found %zu",
                         st->name, st->line, st->d, cols);
     st->d = cols;
-    st->rows++;
+    if (st->rows++ % st->f->keep.stride == st->f->keep.offset)
+        st->kept++;
+    else
+        st->nvals = start;
     return 0;
 }
 
@@ -177,8 +181,8 @@ int csv_read(gfd_in *in, gfd_cloud *out, csv_frames *f, gfd_err *err)
         free(st.x);
         return -1;
     }
-    double *x = realloc(st.x, st.nvals * sizeof *x);
-    *out = (gfd_cloud){.n = st.rows, .d = st.d, .x = x ? x : st.x};
+    double *x = st.nvals ? realloc(st.x, st.nvals * sizeof *x) : NULL;
+    *out = (gfd_cloud){.n = st.kept, .d = st.d, .x = x ? x : st.x};
     return 1;
 }
 

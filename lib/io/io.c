@@ -38,6 +38,7 @@ gfd_reader *gfd_reader_open(const char *path, gfd_err *err)
     }
     r->fmt = npy_is_magic(p, (size_t)got) ? GFD_FMT_NPY : GFD_FMT_CSV;
     r->csv.frames = 1;
+    r->csv.keep = (row_keep){1, 0};
     r->step = -1;
     return r;
 }
@@ -76,7 +77,7 @@ static int next_csv(gfd_reader *r, gfd_cloud *out, gfd_err *err)
 int gfd_reader_next(gfd_reader *r, gfd_cloud *out, gfd_err *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = r->fmt == GFD_FMT_NPY ? npy_read(r->in, r->frames + 1, out, &r->step, err)
+    int rc = r->fmt == GFD_FMT_NPY ? npy_read(r->in, r->frames + 1, &r->csv.keep, out, &r->step, err)
                                    : next_csv(r, out, err);
     if (rc > 0)
         r->frames++;
@@ -103,11 +104,20 @@ static int check_single(gfd_reader *r, gfd_err *err)
 
 int gfd_read_cloud(const char *path, gfd_cloud *out, gfd_format *fmt, gfd_err *err)
 {
+    return gfd_read_cloud_rows(path, 1, 0, out, fmt, err);
+}
+
+int gfd_read_cloud_rows(const char *path, size_t stride, size_t offset, gfd_cloud *out,
+                        gfd_format *fmt, gfd_err *err)
+{
     memset(out, 0, sizeof *out);
+    if (stride < 1 || offset >= stride)
+        return gfd_fail(err, GFD_EUSAGE, "rows %zu mod %zu: no such rows", offset, stride);
     gfd_reader *r = gfd_reader_open(path, err);
     if (!r)
         return -1;
     r->csv.frames = 0;  /* one cloud: a second CSV block is an error */
+    r->csv.keep = (row_keep){stride, offset};
     int rc = gfd_reader_next(r, out, err);
     if (rc == 0)
         rc = gfd_fail(err, GFD_EDATA, "%s: empty input", gfd_reader_name(r));

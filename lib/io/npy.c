@@ -308,37 +308,43 @@ static int grow(double **x, size_t *cap, size_t need, size_t total, const npy_ct
     return 0;
 }
 
-/* Decodes k values into x[at...], rejecting NaN and Inf by row and column. */
+/* Decodes values at..at+k-1 of the record (k of them, from raw), rejecting NaN and Inf by
+ * row and column, into x: the kept rows only, in order. */
 static int decode_values(const unsigned char *raw, size_t k, int width, double *x, size_t at,
-                         size_t d, const npy_ctx *c, gfd_err *err)
+                         size_t d, const row_keep *keep, const npy_ctx *c, gfd_err *err)
 {
     for (size_t i = 0; i < k; i++) {
         double v = decode(raw + i * (size_t)width, width);
+        size_t row = (at + i) / d, col = (at + i) % d;
         if (!isfinite(v))
             return gfd_fail(err, GFD_EDATA, "%s: row %zu, column %zu: %g (NaN and Inf are not allowed)",
-                            c->where, (at + i) / d + 1, (at + i) % d + 1, v);
-        x[at + i] = v;
+                            c->where, row + 1, col + 1, v);
+        if (row % keep->stride == keep->offset)
+            x[row / keep->stride * d + col] = v;
     }
     return 0;
 }
 
-/* The data of an n x d record; x grows as bytes arrive, never ahead of them. */
-static int read_data(npy_ctx *c, const npy_header *h, double **x, gfd_err *err)
+/* The data of an n x d record, the rows keep keeps; x grows as bytes arrive, never ahead
+ * of them. */
+static int read_data(npy_ctx *c, const npy_header *h, const row_keep *keep, double **x,
+                     gfd_err *err)
 {
     size_t n = h->shape[0], d = h->shape[1], total = n * d, have = 0;
-    size_t cap = total < NPY_FIRST_VALUES ? total : NPY_FIRST_VALUES;
+    size_t kept = rows_kept(keep, n) * d;
+    size_t cap = kept < NPY_FIRST_VALUES ? kept : NPY_FIRST_VALUES;
     unsigned char raw[NPY_RAW];
-    if (!(*x = malloc(cap * sizeof **x)))
+    if (!(*x = malloc((cap ? cap : 1) * sizeof **x)))
         return gfd_fail(err, GFD_ENOMEM, "%s: out of memory", c->where);
     while (have < total) {
         size_t want = total - have < NPY_RAW / (size_t)h->width ? total - have : NPY_RAW / (size_t)h->width;
-        if (grow(x, &cap, have + want, total, c, err) < 0)
+        if (grow(x, &cap, rows_kept(keep, (have + want + d - 1) / d) * d, kept, c, err) < 0)
             return -1;
         ssize_t got = in_read(c->in, raw, want * (size_t)h->width, err);
         if (got < 0)
             return -1;
         size_t k = (size_t)got / (size_t)h->width;
-        if (decode_values(raw, k, h->width, *x, have, d, c, err) < 0)
+        if (decode_values(raw, k, h->width, *x, have, d, keep, c, err) < 0)
             return -1;
         have += k;
         if (k < want)
@@ -348,7 +354,8 @@ static int read_data(npy_ctx *c, const npy_header *h, double **x, gfd_err *err)
     return 0;
 }
 
-int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, long *step, gfd_err *err)
+int npy_read(gfd_in *in, size_t frame, const row_keep *keep, gfd_cloud *out, long *step,
+             gfd_err *err)
 {
     npy_ctx c = {.in = in};
     if (frame > 1)
@@ -362,11 +369,11 @@ int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, long *step, gfd_err *err)
     if (check_header(&h, &c, err) < 0)
         return -1;
     double *x = NULL;
-    if (read_data(&c, &h, &x, err) < 0) {
+    if (read_data(&c, &h, keep, &x, err) < 0) {
         free(x);
         return -1;
     }
-    *out = (gfd_cloud){.n = h.shape[0], .d = h.shape[1], .x = x};
+    *out = (gfd_cloud){.n = rows_kept(keep, h.shape[0]), .d = h.shape[1], .x = x};
     *step = h.step;
     return 1;
 }

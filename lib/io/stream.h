@@ -32,11 +32,24 @@ ssize_t in_read(gfd_in *in, void *dst, size_t n, gfd_err *err);
 int in_line(gfd_in *in, char **line, size_t *len, gfd_err *err);
 void in_close(gfd_in *in);
 
+/* The rows of a cloud a reader keeps: those i (from 0) with i % stride == offset; every
+ * row is still parsed, checked and counted in messages. {1, 0}: all. */
+typedef struct {
+    size_t stride, offset;
+} row_keep;
+
+/* How many of n rows keep keeps. */
+static inline size_t rows_kept(const row_keep *keep, size_t n)
+{
+    return n > keep->offset ? (n - keep->offset - 1) / keep->stride + 1 : 0;
+}
+
 /* .npy records (lib/io_npy.c). frame counts from 1 and only names errors. */
 int npy_is_magic(const unsigned char *p, size_t n);
 /* Returns 1 with *out filled (*step: the frame's step, or -1), 0 when the input ends
  * before a record, -1 on error. */
-int npy_read(gfd_in *in, size_t frame, gfd_cloud *out, long *step, gfd_err *err);
+int npy_read(gfd_in *in, size_t frame, const row_keep *keep, gfd_cloud *out, long *step,
+             gfd_err *err);
 /* One record; step >= 0 is noted in its header (a trajectory frame). */
 int npy_write(gfd_output *o, const gfd_cloud *c, int width, long step, gfd_err *err);
 /* One '<f8' record of shape (nf, n, d) holding the frames (all n x d). */
@@ -49,6 +62,7 @@ typedef struct {
                        second block is an error */
     size_t line;    /* lines read by the earlier calls */
     long step;      /* the block's "# step K", or -1 */
+    row_keep keep;  /* the rows kept */
 } csv_frames;
 /* Returns 1 with *out filled, 0 (frames only) when no point is left, -1 on error. */
 int csv_read(gfd_in *in, gfd_cloud *out, csv_frames *f, gfd_err *err);
