@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # MPI scaling on this machine (docs/SCALING.md): the seconds per step of gfd-flow -f kl as
 # ranks x threads vary, at N = M = $MPI_N2 (default 40000) for d = 2 and $MPI_N64 (default
-# 20000) for d = 64 ($MPI_DIMS, default "2 64", picks the dimensions). A step's time is that of a -T 2 run less a -T 1 run (start-up, reading
+# 20000) for d = 64 ($MPI_DIMS, default "2 64", picks the dimensions; $MPI_CONFIGS, default
+# "0:2 1:1 2:1 1:2", the RANKS:THREADS beyond the plain one-thread run, RANKS 0 the plain
+# program). A step's time is that of a -T 2 run less a -T 1 run (start-up, reading
 # and the first bandwidth cancel), the best of $MPI_REPS (default 2) tries. Prints the CPU,
 # the OpenBLAS kernel and a markdown table.
 set -euo pipefail
@@ -40,8 +42,8 @@ for d in ${MPI_DIMS:-2 64}; do
     gfd-sample -n "$n" gaussian -d "$d" -s 2 -o "$tmp/x$d.npy"
     base=$(step_time 0 1 "$d")
     echo "| $d | $n | gfd-flow | 1 x 1 | $base | 1 | 100% |"
-    for cfg in "0 2" "1 1" "2 1" "1 2"; do
-        set -- $cfg
+    for cfg in ${MPI_CONFIGS:-0:2 1:1 2:1 1:2}; do
+        set -- ${cfg/:/ }
         t=$(step_time "$1" "$2" "$d")
         cores=$(( ($1 > 0 ? $1 : 1) * $2 ))
         prog=$([ "$1" -eq 0 ] && echo gfd-flow || echo gfd-flow-mpi)

@@ -146,6 +146,9 @@ static void read_shard(const cli_common *c, cli_field *f, const gfd_bw_rule *rul
         cli_usage_error(c, "--shard-targets: the bandwidth rules need every target: give -b a number");
     if (f->sphere)
         cli_usage_error(c, "--shard-targets: not with --sphere");
+    if (!strcmp(f->targets, "-"))
+        cli_usage_error(c, "--shard-targets: every rank reads the targets' file, so not "
+                        "standard input");
     gfd_err err;
     size_t ranks = (size_t)cli_ranks_size(), rank = (size_t)cli_rank(), rows = 0;
     gfd_cloud w = {0};

@@ -106,7 +106,7 @@ static int merge_rows(void *ctx, int status, double *lse, double *out, size_t n,
                       gfd_err *err)
 {
     (void)ctx;
-    double *lse2 = malloc((n ? n : 1) * sizeof *lse2), *out2 = malloc((n * k > 0 ? n * k : 1) * sizeof *out2);
+    double *lse2 = malloc((n + 1) * sizeof *lse2), *out2 = malloc((n * k + 1) * sizeof *out2);
     if (status == 0 && (!lse2 || !out2))
         status = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory to merge the shards");
     if (status == 0)

@@ -191,6 +191,9 @@ static void check(opts *o)
         cli_usage_error(&o->c, "-o MODEL is required");
     if (o->f.weights || o->f.step)
         cli_usage_error(&o->c, "--weights and --step do not apply: the particles are the generator's");
+    if (o->f.shard)
+        cli_usage_error(&o->c, "--shard-targets does not apply: each step draws its data batch "
+                        "from every target");
     if (o->w.eval_every && o->holdout >= 0 && o->holdout < 2)
         cli_usage_error(&o->c, "--holdout %ld: the metrics need at least 2 held-out rows", o->holdout);
     if (o->c.fmt || o->c.gz)

@@ -112,6 +112,9 @@ rel_diff() {
     [ "$status" -eq 2 ]
     run --separate-stderr ranks 2 gfd-flow -t y.npy -f kl -b 0.3 --log l.csv --metrics mmd --shard-targets -T 2 x.npy -o out.npy
     [ "$status" -eq 2 ]
+    run --separate-stderr ranks 2 gfd-flow -t - -f kl -b 0.3 --shard-targets -T 2 x.npy -o out.npy < y.npy
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"every rank reads the targets' file, so not standard input"* ]]
     printf '1,2\n3,4\n' > two.csv
     run --separate-stderr ranks 3 gfd-flow -t two.csv -f kl -b 0.3 --shard-targets -T 2 x.npy -o out.npy
     [ "$status" -eq 1 ]

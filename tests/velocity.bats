@@ -176,3 +176,19 @@ setup() {
     run --separate-stderr gfd-velocity -v -f kl -t y2.npy x2.npy -o v.npy
     [[ "$stderr" == *"ratio clip 1e+06: 0 of 300 particles clipped (0.0%)"* ]] && [[ "$stderr" != *warning* ]]
 }
+
+@test "velocity: --shard-targets in one process is the one shard: the same bytes; what needs every target is refused" {
+    gfd-sample -n 300 8gaussians --seed 1 -o y.npy
+    gfd-sample -n 200 gaussian -d 2 --seed 2 -o x.npy
+    gfd-velocity -f rkl -b 0.4 -t y.npy x.npy -o v1.npy
+    gfd-velocity -f rkl -b 0.4 --shard-targets -t y.npy x.npy -o v2.npy
+    cmp v1.npy v2.npy
+    expect_fail 2 "--shard-targets: sinkhorn needs every target on every rank" \
+        gfd-velocity -f sinkhorn -b 0.4 --shard-targets -t y.npy x.npy
+    expect_fail 2 "--shard-targets: the bandwidth rules need every target" \
+        gfd-velocity -f kl --shard-targets -t y.npy x.npy
+    expect_fail 2 "--shard-targets does not apply" gfd-train -t y.npy -f kl -b 0.4 --shard-targets -T 1 -o m.gfdm
+    [ ! -e m.gfdm ]
+    gfd-velocity --list-fields | grep -q '^kl .*,sums '
+    ! gfd-velocity --list-fields | grep -q '^drift .*sums'
+}

@@ -761,7 +761,7 @@ static int ksum_here(const double *Q, size_t n, const double *R, size_t m, size_
         engine->stats->pairs += pairs, engine->stats->kept += pairs;
     }
     int rc = plan_layout(&p, R, V, err);
-    if (shared(n, m) && !specs[0].sharded)  /* every process takes part, even one whose layout failed */
+    if (shared(n, m) && !specs[0].sharded)  /* every process takes part, even if its layout failed */
         rc = run_shared(&p, rc, err);
     else if (rc == 0 && n > 0 && run(&p) < 0)
         rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");

@@ -27,8 +27,14 @@ static size_t part_rows(size_t n, size_t p)
     return p + 1 < nparts(n) ? NET_PART_ROWS : n - p * NET_PART_ROWS;
 }
 /* The blocks and parts of this process's rows [lo, hi) (lo is a part's start or n). */
-static void my_blocks(const gfd_net *net, size_t *b0, size_t *b1) { *b0 = nblocks(net->lo), *b1 = nblocks(net->hi); }
-static void my_parts(const gfd_net *net, size_t *p0, size_t *p1) { *p0 = nparts(net->lo), *p1 = nparts(net->hi); }
+static void my_blocks(const gfd_net *net, size_t *b0, size_t *b1)
+{
+    *b0 = nblocks(net->lo), *b1 = nblocks(net->hi);
+}
+static void my_parts(const gfd_net *net, size_t *p0, size_t *p1)
+{
+    *p0 = nparts(net->lo), *p1 = nparts(net->hi);
+}
 static double *part_grad(const gfd_net *net, size_t p) { return net->parts + p * net->nparams; }
 
 /* How the parts of an n-row batch are dealt over `size` processes: as rows, and as parts. */
@@ -272,7 +278,9 @@ static void backward_op(gfd_net *net, int k, const double *G, double *Gin)
     case OP_LINEAR: linear_backward(net, op, net->act[k], G, k ? Gin : NULL); break;
     case OP_NORM: norm_backward(net, k, G, Gin); break;
     case OP_SILU: silu_backward(net->act[k], G, Gin, from, to); break;
-    case OP_SPHERE: sphere_backward(net->act[k + 1], net->stat[k], G, Gin, net->lo, net->hi, op->in); break;
+    case OP_SPHERE:
+        sphere_backward(net->act[k + 1], net->stat[k], G, Gin, net->lo, net->hi, op->in);
+        break;
     case OP_ADD:
         memcpy(net->skip + from, G + from, (to - from) * sizeof *G);
         for (size_t i = from; i < to; i++)
@@ -318,8 +326,9 @@ int gfd_net_backward(gfd_net *net, const double *dX, double *grad, gfd_err *err)
     memcpy(G + net->lo * dout, dX + net->lo * dout, (net->hi - net->lo) * dout * sizeof *dX);
     for (int k = net->nops - 1; k >= 0; k--) {
         backward_op(net, k, G, Gin);
+        size_t w = (size_t)net->ops[k].in;
         if (k && block_starting_at(net, k) >= 0)
-            for (size_t i = net->lo * (size_t)net->ops[k].in; i < net->hi * (size_t)net->ops[k].in; i++)
+            for (size_t i = net->lo * w; i < net->hi * w; i++)
                 Gin[i] += net->skip[i];
         double *t = G;
         G = Gin, Gin = t;
