@@ -732,15 +732,17 @@ static int check_specs(const gfd_ksum_spec *specs, size_t nspec, size_t m, size_
     return 0;
 }
 
-/* The sums over this process's references alone. */
+/* The sums over this process's references, its query rows shared with the other processes
+ * when share says so and the sum is large (else every query row here). */
 static int ksum_here(const double *Q, size_t n, const double *R, size_t m, size_t d,
                      const double *V, size_t k, const gfd_ksum_spec *specs, size_t nspec,
-                     double *const *lse, double *const *out, gfd_err *err)
+                     int share, double *const *lse, double *const *out, gfd_err *err)
 {
     const gfd_engine *engine = specs[0].engine;
     if (nspec > 1 && engine && engine->rtol > 0) {  /* each spec prunes its own pairs */
         for (size_t e = 0; e < nspec; e++)
-            if (ksum_here(Q, n, R, m, d, V, k, &specs[e], 1, &lse[e], out ? &out[e] : NULL, err) < 0)
+            if (ksum_here(Q, n, R, m, d, V, k, &specs[e], 1, share, &lse[e], out ? &out[e] : NULL,
+                          err) < 0)
                 return -1;
         return 0;
     }
@@ -761,7 +763,7 @@ static int ksum_here(const double *Q, size_t n, const double *R, size_t m, size_
         engine->stats->pairs += pairs, engine->stats->kept += pairs;
     }
     int rc = plan_layout(&p, R, V, err);
-    if (shared(n, m) && !specs[0].sharded)  /* every process takes part, even if its layout failed */
+    if (share && shared(n, m))  /* every process takes part, even one whose layout failed */
         rc = run_shared(&p, rc, err);
     else if (rc == 0 && n > 0 && run(&p) < 0)
         rc = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
@@ -777,11 +779,11 @@ int gfd_ksum_multi(const double *Q, size_t n, const double *R, size_t m, size_t 
     if (!(rk && rk->merge_rows && specs[0].sharded)) {
         if (check_specs(specs, nspec, m, d, err) < 0)
             return -1;
-        return ksum_here(Q, n, R, m, d, V, k, specs, nspec, lse, out, err);
+        return ksum_here(Q, n, R, m, d, V, k, specs, nspec, 1, lse, out, err);
     }
     /* every process takes part in every merge, even one whose sum failed */
     int rc = check_specs(specs, nspec, m, d, err) < 0 ? -1
-           : ksum_here(Q, n, R, m, d, V, k, specs, nspec, lse, out, err);
+           : ksum_here(Q, n, R, m, d, V, k, specs, nspec, 0, lse, out, err);
     for (size_t e = 0; e < nspec; e++)
         rc = rk->merge_rows(rk->ctx, rc, lse[e], out ? out[e] : NULL, n, out ? k : 0, err);
     return rc;
