@@ -1,6 +1,7 @@
 /* libFuzzer target for the point-cloud readers (make fuzz): any bytes, as a file, go through
- * gzip sniffing, .npy and CSV parsing and frame reading. The reader must return a cloud or
- * an error, never crash, leak or read out of bounds (ASan/UBSan watch). */
+ * gzip sniffing, .npy and CSV parsing, frame reading and the rows of a shard. The reader
+ * must return a cloud or an error, never crash, leak or read out of bounds (ASan/UBSan
+ * watch). */
 #include <stdlib.h>
 
 #include "fuzz_file.h"
@@ -20,5 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gfd_cloud_free(&c);
     }
     gfd_reader_close(r);
+    if (gfd_read_cloud_rows(path, 3, 1, &c, NULL, &err) == 0)  /* a shard: may have no rows */
+        gfd_cloud_free(&c);
     return 0;
 }

@@ -315,12 +315,13 @@ static int decode_values(const unsigned char *raw, size_t k, int width, double *
 {
     for (size_t i = 0; i < k; i++) {
         double v = decode(raw + i * (size_t)width, width);
-        size_t row = (at + i) / d, col = (at + i) % d;
         if (!isfinite(v))
             return gfd_fail(err, GFD_EDATA, "%s: row %zu, column %zu: %g (NaN and Inf are not allowed)",
-                            c->where, row + 1, col + 1, v);
-        if (row % keep->stride == keep->offset)
-            x[row / keep->stride * d + col] = v;
+                            c->where, (at + i) / d + 1, (at + i) % d + 1, v);
+        if (keep->stride == 1)
+            x[at + i] = v;
+        else if ((at + i) / d % keep->stride == keep->offset)
+            x[(at + i) / d / keep->stride * d + (at + i) % d] = v;
     }
     return 0;
 }
