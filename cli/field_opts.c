@@ -133,15 +133,16 @@ static void sharding_fields(char *buf, size_t cap)
  * and each rank reads its shard (rows i with i % ranks == rank) and its weights. */
 static void read_shard(const cli_common *c, cli_field *f, const gfd_bw_rule *rule, gfd_cloud *Y)
 {
-    char names[256];
-    sharding_fields(names, sizeof names);
     size_t batch, target_batch;
     gfd_field_batch(f->run, &batch, &target_batch);
     if (batch)
         cli_usage_error(c, "--shard-targets: not with --batch (each group draws from every target)");
-    if (!gfd_field_sums_targets(f->run))
+    if (!gfd_field_sums_targets(f->run)) {
+        char names[256];
+        sharding_fields(names, sizeof names);
         cli_usage_error(c, "--shard-targets: %s needs every target on every rank (the fields "
                         "it takes: %s)", f->field, names);
+    }
     if (rule->kind != GFD_BW_FIXED)
         cli_usage_error(c, "--shard-targets: the bandwidth rules need every target: give -b a number");
     if (f->sphere)

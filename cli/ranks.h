@@ -2,7 +2,8 @@
  * cli/mpi.c; gfd(7) "Running under MPI"). Every rank holds the whole state and runs the
  * whole program; the kernel sums are shared (gfd/ranks.h), the first rank alone reads the
  * point clouds (and standard input) and sends them to the others (with --shard-targets each
- * rank reads its shard of the targets), and alone writes files and messages. Without GFD_MPI each function below is the one-process version. */
+ * rank reads its shard of the targets), and alone writes files and messages. Without
+ * GFD_MPI each function below is the one-process version. */
 #ifndef GFD_CLI_RANKS_H
 #define GFD_CLI_RANKS_H
 

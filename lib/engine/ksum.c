@@ -654,15 +654,10 @@ void gfd_ranks_share(size_t n, size_t block, int size, int r, size_t *lo, size_t
     *hi = b1 * block < n ? b1 * block : n;
 }
 
-typedef struct {
-    size_t n;
-    int size;
-} block_deal;
-
-static void block_rows(const void *ctx, int r, size_t *lo, size_t *hi)
+void gfd_rank_deal_of(const void *deal, int r, size_t *lo, size_t *hi)
 {
-    const block_deal *b = ctx;
-    gfd_ranks_share(b->n, GEMM_BQ, b->size, r, lo, hi);
+    const gfd_rank_deal *d = deal;
+    gfd_ranks_share(d->n, d->block, d->size, r, lo, hi);
 }
 
 /* Runs the plan over this process's rows only (whole blocks of GEMM_BQ, a multiple of
@@ -690,8 +685,9 @@ static int run_shared(const plan *p, int status, gfd_err *err)
     }
     if (status == 0 && mine.n > 0 && run(&mine) < 0)
         status = gfd_fail(err, GFD_ENOMEM, "kernel sum: out of memory for per-thread scratch");
-    block_deal deal = {p->n, rk->size};
-    return rk->share_rows(rk->ctx, status, buf, width, nbuf, &(gfd_rank_rows){block_rows, &deal}, err);
+    gfd_rank_deal deal = {p->n, GEMM_BQ, rk->size};
+    return rk->share_rows(rk->ctx, status, buf, width, nbuf,
+                          &(gfd_rank_rows){gfd_rank_deal_of, &deal}, err);
 }
 
 static double spec_coef(const gfd_ksum_spec *spec)

@@ -47,6 +47,13 @@ typedef struct {
  * of whole blocks of `block` items (the last block may be short; a process may get none). */
 void gfd_ranks_share(size_t n, size_t block, int size, int r, size_t *lo, size_t *hi);
 
+/* Such a deal as the rows of an exchange: (gfd_rank_rows){gfd_rank_deal_of, &deal}. */
+typedef struct {
+    size_t n, block;
+    int size;
+} gfd_rank_deal;
+void gfd_rank_deal_of(const void *deal, int r, size_t *lo, size_t *hi);
+
 /* Makes the kernel sums of this process shared as r says (r is kept, not copied), or, for
  * NULL, the default: one process. Process-wide, like MPI_Init: set it before any kernel
  * sum and keep it for the run (the library sets it aside only while one process computes

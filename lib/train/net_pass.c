@@ -37,24 +37,6 @@ static void my_parts(const gfd_net *net, size_t *p0, size_t *p1)
 }
 static double *part_grad(const gfd_net *net, size_t p) { return net->parts + p * net->nparams; }
 
-/* How the parts of an n-row batch are dealt over `size` processes: as rows, and as parts. */
-typedef struct {
-    size_t n;
-    int size;
-} part_deal;
-
-static void deal_rows(const void *ctx, int r, size_t *lo, size_t *hi)
-{
-    const part_deal *p = ctx;
-    gfd_ranks_share(p->n, NET_PART_ROWS, p->size, r, lo, hi);
-}
-
-static void deal_parts(const void *ctx, int r, size_t *lo, size_t *hi)
-{
-    const part_deal *p = ctx;
-    gfd_ranks_share(nparts(p->n), 1, p->size, r, lo, hi);
-}
-
 static double sigmoid(double x) { return 1 / (1 + exp(-x)); }
 
 /* Y (rows x out) = X (rows x in) W^T + b */
@@ -144,17 +126,18 @@ static int forward_mine(gfd_net *net, const double *Z, double *X, gfd_err *err)
 int gfd_net_forward(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *err)
 {
     const gfd_ranks *rk = gfd_ranks_current();
-    part_deal deal = {n, rk ? rk->size : 1};
+    gfd_rank_deal rows = {n, NET_PART_ROWS, rk ? rk->size : 1};  /* whole parts */
     int status = net_reserve(net, n, err);
     if (status == 0) {
         net->n = n;
-        deal_rows(&deal, rk ? rk->rank : 0, &net->lo, &net->hi);
+        gfd_rank_deal_of(&rows, rk ? rk->rank : 0, &net->lo, &net->hi);
         status = forward_mine(net, Z, X, err);
     }
     if (!rk)
         return status;
     size_t width = (size_t)net->arch.dout;
-    return rk->share_rows(rk->ctx, status, &X, &width, 1, &(gfd_rank_rows){deal_rows, &deal}, err);
+    return rk->share_rows(rk->ctx, status, &X, &width, 1, &(gfd_rank_rows){gfd_rank_deal_of, &rows},
+                          err);
 }
 
 int gfd_net_sample(gfd_net *net, const double *Z, size_t n, double *X, gfd_err *err)
@@ -303,9 +286,9 @@ static int add_parts(gfd_net *net, double *grad, gfd_err *err)
 {
     const gfd_ranks *rk = gfd_ranks_current();
     size_t np = nparts(net->n), P = net->nparams;
-    part_deal deal = {net->n, rk ? rk->size : 1};
-    if (rk && rk->share_rows(rk->ctx, 0, &net->parts, &P, 1, &(gfd_rank_rows){deal_parts, &deal},
-                             err) < 0)
+    gfd_rank_deal parts = {np, 1, rk ? rk->size : 1};  /* the same runs as forward's rows */
+    if (rk && rk->share_rows(rk->ctx, 0, &net->parts, &P, 1,
+                             &(gfd_rank_rows){gfd_rank_deal_of, &parts}, err) < 0)
         return -1;
     #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < P; i++) {
